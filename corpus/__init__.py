@@ -1,0 +1,1 @@
+"""Source documents and the text analysis that reads them (no dependency on timeline)."""

@@ -1,0 +1,257 @@
+"""EDTF date semantics shared by the timeline and the extractor.
+
+`describe_edtf` validates an EDTF string with the `edtf` parser and derives the
+closed interval it covers, its precision and a human display. Open ends are
+stored as the extreme representable dates (OPEN_LOWER, OPEN_UPPER) rather than
+NULL, so plain `>=`/`<=` filters and sorting keep "since 2005" in the results.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+
+__all__ = [
+    "OPEN_LOWER",
+    "OPEN_UPPER",
+    "PRECISIONS",
+    "EdtfDate",
+    "InvalidEdtf",
+    "describe_edtf",
+]
+
+OPEN_LOWER = datetime.date.min  # 0001-01-01: "../2030" starts before anything
+OPEN_UPPER = datetime.date.max  # 9999-12-31: "2005/.." has not ended
+
+PRECISIONS = ("day", "month", "season", "year", "decade", "century", "interval")
+
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# EDTF level 1 and 2 sub-year groupings (21-41), as (first month, last month,
+# label). Winter (24) runs December to February of the following year: the
+# `edtf` package cuts it to December alone, which would hide January events.
+SEASONS: dict[int, tuple[int, int, str]] = {
+    21: (3, 5, "spring {y}"),
+    22: (6, 8, "summer {y}"),
+    23: (9, 11, "autumn {y}"),
+    24: (12, 14, "winter {y}–{y1}"),
+    25: (3, 5, "spring {y} (Northern Hemisphere)"),
+    26: (6, 8, "summer {y} (Northern Hemisphere)"),
+    27: (9, 11, "autumn {y} (Northern Hemisphere)"),
+    28: (12, 14, "winter {y}–{y1} (Northern Hemisphere)"),
+    29: (9, 11, "spring {y} (Southern Hemisphere)"),
+    30: (12, 14, "summer {y}–{y1} (Southern Hemisphere)"),
+    31: (3, 5, "autumn {y} (Southern Hemisphere)"),
+    32: (6, 8, "winter {y} (Southern Hemisphere)"),
+    33: (1, 3, "Q1 {y}"),
+    34: (4, 6, "Q2 {y}"),
+    35: (7, 9, "Q3 {y}"),
+    36: (10, 12, "Q4 {y}"),
+    37: (1, 4, "first third of {y}"),
+    38: (5, 8, "second third of {y}"),
+    39: (9, 12, "last third of {y}"),
+    40: (1, 6, "first half of {y}"),
+    41: (7, 12, "second half of {y}"),
+}
+
+# Named parts of a year, shown instead of a bare month range when they match.
+YEAR_PARTS: dict[tuple[int, int], str] = {
+    (1, 4): "early {y}",
+    (5, 8): "mid-{y}",
+    (9, 12): "late {y}",
+    (1, 6): "first half of {y}",
+    (7, 12): "second half of {y}",
+    (1, 3): "Q1 {y}",
+    (4, 6): "Q2 {y}",
+    (7, 9): "Q3 {y}",
+    (10, 12): "Q4 {y}",
+}
+
+
+class InvalidEdtf(ValueError):
+    """An EDTF string that does not parse, or describes an impossible span."""
+
+
+@dataclass(frozen=True, slots=True)
+class EdtfDate:
+    edtf: str
+    lower: datetime.date
+    upper: datetime.date
+    precision: str
+    display: str
+
+    @property
+    def is_open_start(self) -> bool:
+        return self.lower == OPEN_LOWER
+
+    @property
+    def is_open_end(self) -> bool:
+        return self.upper == OPEN_UPPER
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    # Months past December roll into the next year (winter = 12..14).
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_start(year: int, month: int) -> datetime.date:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return datetime.date(year, month, 1)
+
+
+def _bound(value: object, *, edtf: str) -> datetime.date | None:
+    """Turn an `edtf` strict bound (struct_time or +/-inf) into a date."""
+    if isinstance(value, float):  # inf/-inf: an open or unknown end
+        return None
+    try:
+        return datetime.date(value.tm_year, value.tm_mon, value.tm_mday)  # type: ignore[attr-defined]
+    except (AttributeError, ValueError) as exc:
+        raise InvalidEdtf(f"{edtf!r}: date out of the supported range") from exc
+
+
+def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str, str]:
+    """Bounds, precision and display of one EDTF date (not an interval)."""
+    qualifier_prefix, qualifier_suffix = "", ""
+    core = text
+    if core.endswith("%"):
+        qualifier_prefix, qualifier_suffix, core = "c. ", "?", core[:-1]
+    elif core.endswith("~"):
+        qualifier_prefix, core = "c. ", core[:-1]
+    elif core.endswith("?"):
+        qualifier_suffix, core = "?", core[:-1]
+
+    parts = core.split("-")
+    year_text = parts[0]
+    if len(parts) == 2 and parts[1].isdigit() and int(parts[1]) >= 21:
+        year, code = int(year_text), int(parts[1])
+        first, last, label = SEASONS[code]
+        lower, upper = _month_start(year, first), _month_end(year, last)
+        display = label.format(y=year, y1=year + 1)
+        precision = "season"
+    else:
+        lower = _bound(node.lower_strict(), edtf=text)  # type: ignore[attr-defined]
+        upper = _bound(node.upper_strict(), edtf=text)  # type: ignore[attr-defined]
+        if lower is None or upper is None:
+            raise InvalidEdtf(f"{text!r}: cannot derive bounds")
+        if "X" in year_text or "x" in year_text:
+            unknown = sum(1 for c in year_text if c in "Xx")
+            if unknown == 1:
+                precision, display = "decade", f"{year_text[:3]}0s"
+            elif unknown == 2:
+                precision = "century"
+                display = f"{year_text[:2]}00s"
+            else:
+                precision, display = "interval", text
+        elif len(parts) == 1:
+            precision, display = "year", year_text
+        elif len(parts) == 2 or (len(parts) == 3 and "X" in parts[2].upper()):
+            month = int(parts[1]) if parts[1].isdigit() else 0
+            if month:
+                precision, display = "month", f"{MONTHS[month]} {lower.year}"
+            else:
+                precision, display = "year", str(lower.year)
+        else:
+            precision = "day"
+            display = f"{lower.day} {MONTHS[lower.month]} {lower.year}"
+    return lower, upper, precision, f"{qualifier_prefix}{display}{qualifier_suffix}"
+
+
+def _interval_display(
+    lower: datetime.date, upper: datetime.date, a: str, b: str, shown: tuple[str, str]
+) -> str:
+    """A human form for a closed interval: 'late August 2023', '2018–2020'."""
+    if any(q in a + b for q in "~?%"):
+        return f"{shown[0]} – {shown[1]}"
+    if lower.year == upper.year and lower.month == upper.month:
+        last_day = calendar.monthrange(lower.year, lower.month)[1]
+        month = f"{MONTHS[lower.month]} {lower.year}"
+        if (lower.day, upper.day) == (1, 10):
+            return f"early {month}"
+        if (lower.day, upper.day) == (11, 20):
+            return f"mid-{month}"
+        if (lower.day, upper.day) == (21, last_day):
+            return f"late {month}"
+        return f"{lower.day}–{upper.day} {month}"
+    whole_months = lower.day == 1 and upper == _month_end(upper.year, upper.month)
+    if whole_months and lower.year == upper.year:
+        part = YEAR_PARTS.get((lower.month, upper.month))
+        if part and len(a.split("-")) == 2:
+            return part.format(y=lower.year)
+        if len(a.split("-")) == 2:
+            return f"{MONTHS[lower.month]}–{MONTHS[upper.month]} {lower.year}"
+    if len(a) == 4 and len(b) == 4 and a.isdigit() and b.isdigit():
+        return f"{a}–{b}"
+    return f"{shown[0]} – {shown[1]}"
+
+
+@lru_cache(maxsize=8192)
+def describe_edtf(value: str) -> EdtfDate:
+    """Validate `value` and derive its bounds, precision and display.
+
+    Raises InvalidEdtf with a message that quotes the value.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidEdtf("an EDTF date is required")
+    text = value.strip()
+    if text != value:
+        raise InvalidEdtf(f"{value!r}: surrounding whitespace is not allowed")
+    try:
+        node = parse_edtf(text)
+    except EDTFParseException as exc:
+        raise InvalidEdtf(f"{text!r} is not a valid EDTF date") from exc
+    except Exception as exc:  # the parser raises bare errors on some inputs
+        raise InvalidEdtf(f"{text!r} is not a valid EDTF date ({exc})") from exc
+
+    if text.startswith(("[", "{")):
+        lower = _bound(node.lower_strict(), edtf=text)
+        upper = _bound(node.upper_strict(), edtf=text)
+        if lower is None or upper is None:
+            raise InvalidEdtf(f"{text!r}: sets must have known members")
+        return EdtfDate(text, lower, upper, "interval", text)
+
+    if "/" in text:
+        start, end = text.split("/", 1)
+        if start in ("..", "") and end in ("..", ""):
+            raise InvalidEdtf(f"{text!r}: an interval needs at least one known end")
+        if start in ("..", ""):
+            upper_node = parse_edtf(end)
+            _, upper, _, end_display = _single(upper_node, end)
+            lower = OPEN_LOWER
+            display = f"until {end_display}"
+        elif end in ("..", ""):
+            lower_node = parse_edtf(start)
+            lower, _, _, start_display = _single(lower_node, start)
+            upper = OPEN_UPPER
+            display = f"since {start_display}"
+        else:
+            lower, _, _, start_display = _single(parse_edtf(start), start)
+            _, upper, _, end_display = _single(parse_edtf(end), end)
+            display = _interval_display(
+                lower, upper, start, end, (start_display, end_display)
+            )
+        if lower > upper:
+            raise InvalidEdtf(f"{text!r}: the interval ends before it starts")
+        return EdtfDate(text, lower, upper, "interval", display)
+
+    lower, upper, precision, display = _single(node, text)
+    return EdtfDate(text, lower, upper, precision, display)

@@ -1,0 +1,529 @@
+"""Read title, publisher, author, publication date and language from the messy top
+(and tail) of a news page saved as plain text, plus a parser for user-given dates."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+__all__ = ["DocumentHeader", "parse_date_string", "parse_header"]
+
+# Only the top and bottom of a page carry metadata; bounding the scan keeps the
+# parser O(1) in article length and stops body prose from posing as a header.
+HEAD_LINES = 40
+TAIL_LINES = 30
+# Metadata sits before the article; after a few prose paragraphs we are in it.
+MAX_BODY_PARAGRAPHS_IN_HEAD = 3
+TITLE_MAX_CHARS = 120
+# Language is a majority vote, so a prefix of the body is as good as all of it.
+LANGUAGE_SAMPLE_CHARS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHeader:
+    title: str
+    publisher: str  # "" when the page does not say
+    author: str  # "" when the page does not say
+    published_on: datetime.date | None
+    language: str  # BCP 47 primary tag from the body's majority script
+
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?"
+    r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
+_DATE_PATTERNS = {
+    "cn": r"(?P<cn_y>\d{4})\s*年\s*(?P<cn_m>\d{1,2})\s*月\s*(?P<cn_d>\d{1,2})\s*[日号]",
+    "iso": (
+        r"(?<!\d)(?P<iso_y>\d{4})(?P<iso_sep>[-/.])(?P<iso_m>\d{1,2})"
+        r"(?P=iso_sep)(?P<iso_d>\d{1,2})(?!\d)"
+    ),
+    # Slash dates are read month-first (US style) unless the first number
+    # cannot be a month; dotted ones day-first (European style).
+    "num": (
+        r"(?<!\d)(?P<num_a>\d{1,2})(?P<num_sep>[/.])(?P<num_b>\d{1,2})"
+        r"(?P=num_sep)(?P<num_y>\d{4})(?!\d)"
+    ),
+    "mdy": (
+        rf"\b(?P<mdy_mon>{_MONTH})\.?\s+(?P<mdy_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+        r"(?P<mdy_y>\d{4})(?!\d)"
+    ),
+    "dmy": (
+        rf"\b(?P<dmy_d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dmy_mon>{_MONTH})\.?,?\s+"
+        r"(?P<dmy_y>\d{4})(?!\d)"
+    ),
+}
+_DATE_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _DATE_PATTERNS.items()), re.I)
+# Forms accepted from users: the ambiguous 01/02/2025 is refused rather than guessed.
+_USER_DATE_RE = re.compile(
+    "|".join(f"(?P<{k}>{v})" for k, v in _DATE_PATTERNS.items() if k != "num"), re.I
+)
+_TIME_RE = re.compile(
+    r"(?<!\d)\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:GMT|UTC|BJT|CST|EST|EDT|PST|PDT|CET|CEST)(?:[+-]\d{1,2}(?::?\d{2})?)?)?"
+    r"|\d{1,2}时\d{1,2}分"
+)
+_DATE_LABEL_RE = re.compile(
+    r"^(?:date[d]?|published(?:\s+(?:on|at))?|updated(?:\s+(?:on|at))?|posted(?:\s+(?:on|at))?"
+    r"|last\s+updated|release\s+date|发布时间|发布日期|更新时间|时间|日期)\s*[:：]?\s*",
+    re.I,
+)
+# Meta lines are cut into fields on the separators sites put between them.
+_FIELD_SEP_RE = re.compile(r"\s*[|｜•·]\s*|\s{2,}|\u3000+|\s+[-–—]\s+")
+_LABEL_SPLIT_RE = re.compile(
+    r"\s+(?=(?:来源|作者|记者|责任编辑|编辑|责编)\s*[:：])"
+    r"|\s+(?=(?:Source|Author|Editor|Reporter|Publisher)s?\s*:)"
+)
+_LABEL_RE = re.compile(
+    r"^(?:(?P<by>(?:written\s+|posted\s+|reported\s+)?by)\s*[:：]?\s+"
+    r"|(?P<role>authors?|reporters?|sources?|publisher|editors?|edited\s+by)\s*[:：]\s*"
+    r"|(?P<cn>来源|作者|记者|责任编辑|编辑|责编|出处|文)\s*[:：/／]?\s*)"
+    r"(?P<value>\S.*)$",
+    re.I,
+)
+_AUTHOR_ROLES = frozenset(
+    {"by", "author", "authors", "reporter", "reporters", "作者", "记者", "文"}
+)
+_PUBLISHER_ROLES = frozenset({"source", "sources", "publisher", "来源", "出处"})
+_BULLET_RE = re.compile(r"^\s*(?:[•·*▪◦●■►]|[-–](?=\s))\s*")
+_BOILERPLATE_RE = re.compile(
+    r"^(?:home|menu|top|back\s+to\s+(?:the\s+)?top|print|e-?mail|close|log\s*in|sign\s*(?:in|up)"
+    r"|register|read\s+more|more|comments?|advertisement|ad|tickets|contact(?:\s+us)?|english"
+    r"|newsletter|trending|latest(?:\s+news)?|most\s+(?:read|popular)|editor'?s?\s+picks?"
+    r"|(?:share|search|follow\s+us|subscribe|skip\s+to)(?:\W+\S+){0,3}"
+    r"|global\s+edition.*|copyright\b.*|©.*|all\s+rights\s+reserved.*|font\s*size.*"
+    r"|首页|分享.*|搜索.*|菜单|返回顶部|打印|关闭|登录|注册|更多|相关(?:新闻|阅读|文章)?"
+    r"|[^\w]*\d*[^\w]*)$",
+    re.I,
+)
+_BREADCRUMB_RE = re.compile(r"^(?:home|首页)\s*[/>»›]|(?:\s[/>»›]\s.*){2}", re.I)
+_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.I)
+_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?,?\s+"
+    rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?\s+)?"
+    r"(?:\((?P<agency>[A-Z][A-Za-z&.' -]{0,38}[A-Za-z.])\)|/(?P<wire>[A-Za-z][\w .-]{1,30})/)"
+    r"\s*(?:--|—|–|-)"
+)
+_CN_DATELINE_RE = re.compile(
+    r"^[(（【]?(?P<agency>新华社|中新社|中新网|[\u4e00-\u9fff]{2,6}(?:社|网|报))"
+    r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯)"
+)
+# A page with a lone "Author" heading near the end lists the author, then often
+# the publishing house, on the following lines.
+_TAIL_AUTHOR_HEADING_RE = re.compile(
+    r"^(?:authors?|written\s+by|about\s+the\s+authors?|作者|记者)\s*[:：]?$", re.I
+)
+# Login names and CMS defaults are not people: "admin" says nothing about who
+# wrote the page, so it is reported as "" like a missing author.
+_CMS_USERS = frozenset(
+    {"admin", "administrator", "root", "webmaster", "editor", "guest", "anonymous"}
+    | {"unknown", "user", "staff", "author", "管理员", "小编", "佚名"}
+)
+_HANDLE_RE = re.compile(r"^[a-z0-9_.@-]+$")
+_AUTHOR_IN_PLACE_RE = re.compile(r"\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*$")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_SENTENCE_END_RE = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bCo)(?<!\bInc)"
+    r"(?<!\bLtd)(?<!\bJan)(?<!\bFeb)(?<!\bAug)(?<!\bSept)(?<!\bSep)(?<!\bOct)(?<!\bNov)"
+    r"(?<!\bDec)(?<!\bMrs)(?<!\bvs)[.!?](?=[\"'”’]?\s+[\"'“‘(\[]?[A-Z0-9])|[。！？]"
+)
+# Scripts that settle the language; Latin text is reported as English because
+# the script alone cannot tell English from French and the corpus is English.
+_LATIN_RUN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+# Greek onwards, minus typographic punctuation (U+2000-U+206F) that English
+# pages use freely.
+_NON_LATIN_RE = re.compile(r"[\u0370-\u1fff\u2e80-\uffef]")
+_SCRIPT_LANGUAGES = (
+    (re.compile(r"[\u3040-\u30ff]+"), "ja"),
+    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]+"), "ko"),
+    (_HAN_RUN_RE, "zh"),
+    (re.compile(r"[\u0400-\u04ff]+"), "ru"),
+    (re.compile(r"[\u0600-\u06ff]+"), "ar"),
+    (re.compile(r"[\u0370-\u03ff]+"), "el"),
+    (re.compile(r"[\u0590-\u05ff]+"), "he"),
+    (re.compile(r"[\u0e00-\u0e7f]+"), "th"),
+    (re.compile(r"[\u0900-\u097f]+"), "hi"),
+)
+_FULLWIDTH_RE = re.compile(r"[\uff10-\uff1a\uff0f]")
+
+
+def _halfwidth(s: str) -> str:
+    """Full-width digits, colon and slash as ASCII, so one set of date
+    patterns serves Chinese pages too."""
+    if _FULLWIDTH_RE.search(s) is None:
+        return s
+    return _FULLWIDTH_RE.sub(lambda m: chr(ord(m[0]) - 0xFEE0), s)
+
+
+def _date_from_match(m: re.Match[str]) -> datetime.date | None:
+    """The date a _DATE_RE match spells, or None when it names no real day."""
+    g = m.groupdict()
+    if g["cn"]:
+        y, mo, d = int(g["cn_y"]), int(g["cn_m"]), int(g["cn_d"])
+    elif g["iso"]:
+        y, mo, d = int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])
+    elif g["num"]:
+        a, b, y = int(g["num_a"]), int(g["num_b"]), int(g["num_y"])
+        mo, d = (a, b) if g["num_sep"] == "/" and a <= 12 else (b, a)
+    elif g["mdy"]:
+        y, mo, d = int(g["mdy_y"]), _MONTHS[g["mdy_mon"][:3].lower()], int(g["mdy_d"])
+    else:
+        y, mo, d = int(g["dmy_y"]), _MONTHS[g["dmy_mon"][:3].lower()], int(g["dmy_d"])
+    if not 1800 <= y <= 2200:
+        return None
+    try:
+        return datetime.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def parse_date_string(s: str) -> datetime.date:
+    """Parse a user-given publication date such as "2025-07-11", "July 11, 2025",
+    "11 July 2025", "2025/07/11" or "2025年7月11日"; raise ValueError otherwise."""
+    cleaned = _halfwidth(s.strip())
+    m = _USER_DATE_RE.fullmatch(cleaned)
+    if m is None:
+        raise ValueError(
+            f"unrecognised publication date {s!r}: use e.g. 2025-07-11, "
+            "July 11, 2025, 11 July 2025, 2025/07/11 or 2025年7月11日"
+        )
+    date = _date_from_match(m)
+    if date is None:
+        raise ValueError(f"publication date {s!r} is not a valid calendar day")
+    return date
+
+
+def _find_date(s: str) -> tuple[datetime.date, re.Match[str]] | None:
+    for m in _DATE_RE.finditer(s):
+        date = _date_from_match(m)
+        if date is not None:
+            return date, m
+    return None
+
+
+def _is_cjk(s: str) -> bool:
+    return bool(_HAN_RE.search(s))
+
+
+def _looks_like_name(s: str) -> bool:
+    """A publisher or person name: short, capitalised, not a sentence."""
+    s = s.strip()
+    if not s or len(s) > 60 or s[-1] in ".。:：;；,，!?！？" or _URL_RE.match(s):
+        return False
+    if _BOILERPLATE_RE.match(s):
+        return False
+    if _is_cjk(s):
+        return len(s) <= 12 and not re.search(r"[，。：；！？、“”]", s)
+    words = s.split()
+    if len(words) > 6 or not s[0].isupper():
+        return False
+    minor = {"of", "and", "the", "for", "de", "&", "on", "in", "staff", "media"}
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in minor for w in words)
+
+
+def _is_title_like(s: str) -> bool:
+    if not s or len(s) > 200 or s[-1] in ".。:：;；,，":
+        return False
+    if _BOILERPLATE_RE.match(s) or _BREADCRUMB_RE.search(s) or _URL_RE.match(s):
+        return False
+    han = len(_HAN_RE.findall(s))
+    if han >= 6:
+        return True
+    words = s.split()
+    return 2 <= len(words) <= 25 and sum(c.isalpha() for c in s) >= 6
+
+
+def _is_body_paragraph(s: str) -> bool:
+    """Article prose, as opposed to the short lines of a page header."""
+    if len(s) >= 150 or (_is_cjk(s) and len(s) >= 60):
+        return True
+    return s[-1] in ".。!！?？”\"" and len(s.split()) >= 12
+
+
+def _clean_author(s: str) -> str:
+    s = s.strip(" \t,;:|-–—")
+    s = _AUTHOR_IN_PLACE_RE.sub("", s)
+    if not s or s.lower() in _CMS_USERS or _HANDLE_RE.match(s):
+        return ""
+    if s.isupper() and not _is_cjk(s):
+        s = s.title()
+    return s
+
+
+def _clean_publisher(s: str) -> str:
+    return s.strip(" \t,;:|-–—()（）[]【】")
+
+
+@dataclass(slots=True)
+class _Meta:
+    """What one header line says; strong fields come from explicit labels."""
+
+    date: datetime.date | None = None
+    author: str = ""
+    publisher: str = ""
+    weak_publisher: str = ""
+    title: str = ""
+
+
+def _parse_meta_line(line: str) -> _Meta | None:
+    """Fields of a byline or date line, or None when the line is neither."""
+    fields = [f for f in _FIELD_SEP_RE.split(line) if f]
+    meta = _Meta()
+    plain: list[str] = []
+    has_byline = False
+    for field in fields:
+        found = _find_date(field)
+        if found is not None:
+            date, m = found
+            if meta.date is None:
+                meta.date = date
+            rest = (field[: m.start()] + " " + field[m.end() :]).strip()
+            rest = _TIME_RE.sub(" ", rest)
+            rest = _DATE_LABEL_RE.sub("", rest.strip()).strip(" ,")
+            if not rest:
+                continue
+            field = rest
+        elif _DATE_LABEL_RE.match(field) and _TIME_RE.fullmatch(
+            _DATE_LABEL_RE.sub("", field)
+        ):
+            continue
+        for piece in _LABEL_SPLIT_RE.split(field):
+            lm = _LABEL_RE.match(piece)
+            if lm is None:
+                plain.append(piece)
+                continue
+            has_byline = True
+            role = (lm["by"] or lm["role"] or lm["cn"]).lower().split()[-1]
+            value = lm["value"].strip()
+            if role in _AUTHOR_ROLES:
+                author, publisher = _split_byline(value)
+                meta.author = meta.author or author
+                meta.publisher = meta.publisher or publisher
+            elif role in _PUBLISHER_ROLES:
+                meta.publisher = meta.publisher or _clean_publisher(value)
+    if meta.date is None and not has_byline:
+        return None
+    if meta.date is not None and not has_byline:
+        # Prose that merely mentions a date is not a header line.
+        rest_words = sum(len(p.split()) for p in plain)
+        if len(line) > 120 or rest_words > 15:
+            return None
+        stripped = _DATE_LABEL_RE.sub("", line.strip())
+        starts_with_date = _DATE_RE.match(stripped) is not None
+        if line.rstrip()[-1] in ".。" and not (starts_with_date and rest_words <= 3):
+            return None
+    for piece in plain:
+        piece = piece.strip()
+        if _looks_like_name(piece):
+            if has_byline:
+                meta.publisher = meta.publisher or _clean_publisher(piece)
+            else:
+                meta.weak_publisher = meta.weak_publisher or _clean_publisher(piece)
+        elif _is_title_like(piece) and len(fields) == 1:
+            # "date 2023-09-04 Headline": a headline glued to the date.
+            meta.title = meta.title or piece
+    return meta
+
+
+def _split_byline(value: str) -> tuple[str, str]:
+    """Split "Jane Doe, Reuters" into author and publisher; a list of names
+    ("A, B and C") and a role ("Jane Doe, staff reporter") stay the author."""
+    head, sep, tail = value.partition(",")
+    tail = tail.strip()
+    if not sep or " and " in tail or not _looks_like_name(tail):
+        return _clean_author(value), ""
+    return _clean_author(head), _clean_publisher(tail)
+
+
+def _dateline_agency(line: str) -> str:
+    m = _DATELINE_RE.match(line) or _CN_DATELINE_RE.match(line)
+    if m is None:
+        return ""
+    return (m.groupdict().get("wire") or m["agency"]).strip()
+
+
+def _first_sentence(paragraph: str) -> str:
+    m = _DATELINE_RE.match(paragraph)
+    if m is not None:
+        paragraph = paragraph[m.end() :].strip()
+    end = _SENTENCE_END_RE.search(paragraph)
+    sentence = paragraph[: end.start() + 1] if end else paragraph
+    sentence = sentence.strip().rstrip(".。")
+    if len(sentence) <= TITLE_MAX_CHARS:
+        return sentence
+    cut = sentence[: TITLE_MAX_CHARS - 1]
+    if " " in cut and not _is_cjk(cut):
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:，；：") + "…"
+
+
+def _language(sample: str) -> str:
+    """Primary tag of the script with the most letters; "und" when none."""
+    latin = sum(map(len, _LATIN_RUN_RE.findall(sample)))
+    if _NON_LATIN_RE.search(sample) is None:
+        # The common case, decided in one scan.
+        return "en" if latin else "und"
+    best, best_count = ("en", latin) if latin else ("und", 0)
+    han = sum(map(len, _HAN_RUN_RE.findall(sample)))
+    for pattern, tag in _SCRIPT_LANGUAGES:
+        count = han if tag == "zh" else sum(map(len, pattern.findall(sample)))
+        if tag == "ja" and count * 10 >= han:
+            # Japanese mixes kana with Han; a real share of kana decides it.
+            count += han
+        if count > best_count:
+            best, best_count = tag, count
+    return best
+
+
+def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
+    """Author, publisher and labelled date from the last lines of a page."""
+    author = publisher = ""
+    date = None
+    values = [line for line in lines if line]
+    for i, line in enumerate(values):
+        if _TAIL_AUTHOR_HEADING_RE.match(line):
+            following = values[i + 1 : i + 3]
+            if following and _looks_like_name(following[0]):
+                author = author or _clean_author(following[0])
+                if len(following) > 1 and _looks_like_name(following[1]):
+                    publisher = publisher or _clean_publisher(following[1])
+            continue
+        lm = _LABEL_RE.match(line)
+        if lm is not None and (lm["role"] or lm["cn"]):
+            role = (lm["role"] or lm["cn"]).lower()
+            if role in _AUTHOR_ROLES:
+                author = author or _clean_author(lm["value"])
+            elif role in _PUBLISHER_ROLES:
+                publisher = publisher or _clean_publisher(lm["value"])
+        if date is None and _DATE_LABEL_RE.match(line) and len(line) <= 80:
+            found = _find_date(line)
+            date = found[0] if found else None
+    return author, publisher, date
+
+
+def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
+    """Read the header fields of a news page saved as plain text.
+
+    Explicit labels ("By", "Source:", "来源：", an agency dateline) win over the
+    author block at the page's end, which wins over a bare name printed next
+    to the date. The title is the title-like line next to the byline/date
+    line, else the first title-like line, else the body's first sentence,
+    else ``source_name``.
+    """
+    head_raw = text.split("\n", HEAD_LINES)[:HEAD_LINES]
+    tail_raw = text.rsplit("\n", TAIL_LINES)[-TAIL_LINES:]
+
+    lines: list[str] = []  # stripped head lines, bullets removed
+    bullets: list[bool] = []
+    offsets: list[int] = []
+    offset = 0
+    for raw in head_raw:
+        offsets.append(offset)
+        offset += len(raw) + 1
+        clean = _halfwidth(raw).strip()
+        bullet = _BULLET_RE.match(clean)
+        bullets.append(bullet is not None)
+        lines.append(clean[bullet.end() :].strip() if bullet else clean)
+
+    date: datetime.date | None = None
+    author = publisher = weak_publisher = weak_author = agency = ""
+    meta_at: list[int] = []
+    glued_titles: list[str] = []
+    body_at: list[int] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if _is_body_paragraph(line):
+            body_at.append(i)
+            if len(body_at) == 1:
+                agency = _dateline_agency(line)
+            if len(body_at) >= MAX_BODY_PARAGRAPHS_IN_HEAD:
+                break
+            continue
+        meta = _parse_meta_line(line)
+        if meta is None:
+            continue
+        meta_at.append(i)
+        date = date or meta.date
+        author = author or meta.author
+        publisher = publisher or meta.publisher
+        weak_publisher = weak_publisher or meta.weak_publisher
+        if meta.title:
+            glued_titles.append(meta.title)
+        if bullets[i] and meta.date is not None:
+            weak_author = weak_author or _bullet_author(lines, bullets, i)
+
+    tail_author, tail_publisher, tail_date = _parse_tail(
+        [line.strip() for line in tail_raw]
+    )
+    body_start = body_at[0] if body_at else len(lines)
+    title = _choose_title(lines, meta_at, glued_titles, body_start)
+    if not title and body_at:
+        title = _first_sentence(lines[body_at[0]])
+    if not title:
+        title = source_name.rsplit(".", 1)[0] if "." in source_name else source_name
+
+    sample_from = offsets[body_start] if body_at else 0
+    language = _language(text[sample_from : sample_from + LANGUAGE_SAMPLE_CHARS])
+    return DocumentHeader(
+        title=title,
+        publisher=publisher or agency or tail_publisher or weak_publisher,
+        author=author or tail_author or weak_author,
+        published_on=date or tail_date,
+        language=language,
+    )
+
+
+def _bullet_author(lines: list[str], bullets: list[bool], i: int) -> str:
+    """In a WordPress-style bullet block (date, user, comment count) the bullet
+    next to the date names the author."""
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(lines) and bullets[j] and lines[j]:
+            candidate = lines[j]
+            if not _find_date(candidate) and not candidate.isdigit():
+                return _clean_author(candidate) if len(candidate.split()) <= 4 else ""
+    return ""
+
+
+def _choose_title(
+    lines: list[str], meta_at: list[int], glued: list[str], body_start: int
+) -> str:
+    def neighbour(i: int, step: int) -> str:
+        j = i + step
+        while 0 <= j < body_start and not lines[j]:
+            j += step
+        if 0 <= j < body_start and j not in meta_at and _is_title_like(lines[j]):
+            return lines[j]
+        return ""
+
+    for step in (-1, 1):
+        for i in meta_at:
+            if i < body_start and (found := neighbour(i, step)):
+                return found
+    standalone = [
+        line
+        for i, line in enumerate(lines[:body_start])
+        if i not in meta_at and _is_title_like(line)
+    ]
+    for line in standalone:
+        if len(line.split()) >= 3 or len(_HAN_RE.findall(line)) >= 8:
+            return line
+    if glued:
+        return glued[0]
+    return standalone[0] if standalone else ""

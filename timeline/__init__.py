@@ -1,0 +1,1 @@
+"""The timeline of dated, source-linked events."""
