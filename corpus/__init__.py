@@ -1,1 +1,4 @@
-"""Source documents and the text analysis that reads them (no dependency on timeline)."""
+"""Source documents and the text analysis that reads them.
+
+Never imports the timeline app: the dependency runs timeline -> corpus only.
+"""

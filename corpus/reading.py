@@ -14,7 +14,7 @@ __all__ = ["MAX_ARTICLE_BYTES", "ArticleReadError", "decode_article", "read_arti
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
 # Tried in order after UTF-8: the usual encodings of Chinese news pages.
-FALLBACK_ENCODINGS = ("gb18030", "big5")
+FALLBACK_ENCODINGS: tuple[str, ...] = ("gb18030", "big5")
 
 
 class ArticleReadError(ValueError):

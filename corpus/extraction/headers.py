@@ -68,7 +68,9 @@ _DATE_PATTERNS = {
         r"(?P<dmy_y>\d{4})(?!\d)"
     ),
 }
-_DATE_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _DATE_PATTERNS.items()), re.I)
+_DATE_RE = re.compile(
+    "|".join(f"(?P<{k}>{v})" for k, v in _DATE_PATTERNS.items()), re.I
+)
 # Forms accepted from users: the ambiguous 01/02/2025 is refused rather than guessed.
 _USER_DATE_RE = re.compile(
     "|".join(f"(?P<{k}>{v})" for k, v in _DATE_PATTERNS.items() if k != "num"), re.I
@@ -116,7 +118,8 @@ _URL_RE = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.I)
 _DATELINE_RE = re.compile(
     r"^[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?,?\s+"
     rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?\s+)?"
-    r"(?:\((?P<agency>[A-Z][A-Za-z&.' -]{0,38}[A-Za-z.])\)|/(?P<wire>[A-Za-z][\w .-]{1,30})/)"
+    r"(?:\((?P<agency>[A-Z][A-Za-z&.' -]{0,38}[A-Za-z.])\)"
+    r"|/(?P<wire>[A-Za-z][\w .-]{1,30})/)"
     r"\s*(?:--|—|–|-)"
 )
 _CN_DATELINE_RE = re.compile(
@@ -137,6 +140,8 @@ _CMS_USERS = frozenset(
 _HANDLE_RE = re.compile(r"^[a-z0-9_.@-]+$")
 _AUTHOR_IN_PLACE_RE = re.compile(r"\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*$")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_PROSE_RE = re.compile(r"，|[。！？]”?$")
+_YEAR_RE = re.compile(r"[0-9]{4}")
 _HAN_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SENTENCE_END_RE = re.compile(
     r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bCo)(?<!\bInc)"
@@ -149,16 +154,18 @@ _LATIN_RUN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+")
 # Greek onwards, minus typographic punctuation (U+2000-U+206F) that English
 # pages use freely.
 _NON_LATIN_RE = re.compile(r"[\u0370-\u1fff\u2e80-\uffef]")
-_SCRIPT_LANGUAGES = (
-    (re.compile(r"[\u3040-\u30ff]+"), "ja"),
+_KANA_RUN_RE = re.compile(r"[\u3040-\u30ff]+")
+_OTHER_SCRIPTS = (
     (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]+"), "ko"),
-    (_HAN_RUN_RE, "zh"),
     (re.compile(r"[\u0400-\u04ff]+"), "ru"),
     (re.compile(r"[\u0600-\u06ff]+"), "ar"),
     (re.compile(r"[\u0370-\u03ff]+"), "el"),
     (re.compile(r"[\u0590-\u05ff]+"), "he"),
     (re.compile(r"[\u0e00-\u0e7f]+"), "th"),
     (re.compile(r"[\u0900-\u097f]+"), "hi"),
+)
+_OTHER_SCRIPT_RE = re.compile(
+    r"[\uac00-\ud7af\u1100-\u11ff\u0370-\u06ff\u0e00-\u0e7f\u0900-\u097f]"
 )
 _FULLWIDTH_RE = re.compile(r"[\uff10-\uff1a\uff0f]")
 
@@ -178,7 +185,7 @@ def _date_from_match(m: re.Match[str]) -> datetime.date | None:
         y, mo, d = int(g["cn_y"]), int(g["cn_m"]), int(g["cn_d"])
     elif g["iso"]:
         y, mo, d = int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"])
-    elif g["num"]:
+    elif g.get("num"):
         a, b, y = int(g["num_a"]), int(g["num_b"]), int(g["num_y"])
         mo, d = (a, b) if g["num_sep"] == "/" and a <= 12 else (b, a)
     elif g["mdy"]:
@@ -210,6 +217,8 @@ def parse_date_string(s: str) -> datetime.date:
 
 
 def _find_date(s: str) -> tuple[datetime.date, re.Match[str]] | None:
+    if _YEAR_RE.search(s) is None:
+        return None  # every accepted form has a four-digit year; cheap to rule out
     for m in _DATE_RE.finditer(s):
         date = _date_from_match(m)
         if date is not None:
@@ -251,9 +260,13 @@ def _is_title_like(s: str) -> bool:
 
 def _is_body_paragraph(s: str) -> bool:
     """Article prose, as opposed to the short lines of a page header."""
-    if len(s) >= 150 or (_is_cjk(s) and len(s) >= 60):
+    if len(s) >= 150:
         return True
-    return s[-1] in ".。!！?？”\"" and len(s.split()) >= 12
+    if _is_cjk(s):
+        # Chinese has no spaces to count words by: a clause comma or a closing
+        # full stop marks prose.
+        return len(s) >= 60 or (len(s) >= 20 and bool(_CJK_PROSE_RE.search(s)))
+    return s[-1] in '.。!！?？”"' and len(s.split()) >= 12
 
 
 def _clean_author(s: str) -> str:
@@ -379,16 +392,16 @@ def _language(sample: str) -> str:
     if _NON_LATIN_RE.search(sample) is None:
         # The common case, decided in one scan.
         return "en" if latin else "und"
-    best, best_count = ("en", latin) if latin else ("und", 0)
-    han = sum(map(len, _HAN_RUN_RE.findall(sample)))
-    for pattern, tag in _SCRIPT_LANGUAGES:
-        count = han if tag == "zh" else sum(map(len, pattern.findall(sample)))
-        if tag == "ja" and count * 10 >= han:
-            # Japanese mixes kana with Han; a real share of kana decides it.
-            count += han
-        if count > best_count:
-            best, best_count = tag, count
-    return best
+    counts = {"en": latin, "zh": sum(map(len, _HAN_RUN_RE.findall(sample)))}
+    kana = sum(map(len, _KANA_RUN_RE.findall(sample)))
+    if kana and kana * 10 >= counts["zh"]:
+        # Japanese mixes kana with Han; a real share of kana decides it.
+        counts["ja"] = kana + counts.pop("zh")
+    if _OTHER_SCRIPT_RE.search(sample) is not None:
+        for pattern, tag in _OTHER_SCRIPTS:
+            counts[tag] = sum(map(len, pattern.findall(sample)))
+    tag, count = max(counts.items(), key=lambda item: item[1])
+    return tag if count else "und"
 
 
 def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
@@ -436,7 +449,9 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
     for raw in head_raw:
         offsets.append(offset)
         offset += len(raw) + 1
-        clean = _halfwidth(raw).strip()
+        clean = raw.strip()
+        if len(clean) <= 200:  # only short lines can be header lines
+            clean = _halfwidth(clean)
         bullet = _BULLET_RE.match(clean)
         bullets.append(bullet is not None)
         lines.append(clean[bullet.end() :].strip() if bullet else clean)
@@ -473,7 +488,9 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
         [line.strip() for line in tail_raw]
     )
     body_start = body_at[0] if body_at else len(lines)
-    title = _choose_title(lines, meta_at, glued_titles, body_start)
+    # Bullet items are page furniture (date, user name, comment count).
+    not_title = set(meta_at) | {i for i, bullet in enumerate(bullets) if bullet}
+    title = _choose_title(lines, meta_at, not_title, glued_titles, body_start)
     if not title and body_at:
         title = _first_sentence(lines[body_at[0]])
     if not title:
@@ -502,13 +519,21 @@ def _bullet_author(lines: list[str], bullets: list[bool], i: int) -> str:
 
 
 def _choose_title(
-    lines: list[str], meta_at: list[int], glued: list[str], body_start: int
+    lines: list[str],
+    meta_at: list[int],
+    not_title: set[int],
+    glued: list[str],
+    body_start: int,
 ) -> str:
+    """The title-like line next to a byline/date line, else the first
+    title-like line of three or more words, else a headline glued to the date,
+    else any title-like line; "" when the header has none."""
+
     def neighbour(i: int, step: int) -> str:
         j = i + step
         while 0 <= j < body_start and not lines[j]:
             j += step
-        if 0 <= j < body_start and j not in meta_at and _is_title_like(lines[j]):
+        if 0 <= j < body_start and j not in not_title and _is_title_like(lines[j]):
             return lines[j]
         return ""
 
@@ -519,7 +544,7 @@ def _choose_title(
     standalone = [
         line
         for i, line in enumerate(lines[:body_start])
-        if i not in meta_at and _is_title_like(line)
+        if i not in not_title and _is_title_like(line)
     ]
     for line in standalone:
         if len(line.split()) >= 3 or len(_HAN_RE.findall(line)) >= 8:

@@ -1,0 +1,352 @@
+"""Entity mentions (organisations, companies, government bodies, places, programmes).
+
+Rule-based: capitalised name sequences classified by their head word
+("Ministry", "Commission", "Pharmaceuticals", "Initiative"), bracketed
+acronyms, a small gazetteer of places, and Chinese organisation suffixes.
+Precision over recall: a curator reviews every candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["EntityMention", "find_entities"]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    name: str
+    kind: str  # organisation | company | government_body | place | person | programme
+    start: int
+    end: int
+
+
+GOVERNMENT_HEADS = (
+    "Ministry",
+    "Commission",
+    "Administration",
+    "State Council",
+    "Council",
+    "Bureau",
+    "Government",
+    "Department",
+    "Agency",
+    "Authority",
+    "Congress",
+    "Office",
+    "People's Bank",
+    "NMPA",
+    "CFDA",
+    "NHC",
+    "FDA",
+    "European Commission",
+)
+COMPANY_HEADS = (
+    "Pharmaceutical",
+    "Pharmaceuticals",
+    "Pharma",
+    "Therapeutics",
+    "Biotech",
+    "Biotechnology",
+    "Biosciences",
+    "Bio",
+    "Genomics",
+    "Group",
+    "Holdings",
+    "Co",
+    "Corp",
+    "Corporation",
+    "Inc",
+    "Ltd",
+    "Limited",
+    "Company",
+    "Technologies",
+    "Technology",
+    "Medical",
+    "Healthcare",
+    "Health",
+    "Capital",
+    "Ventures",
+    "Partners",
+    "Bank",
+)
+ORGANISATION_HEADS = (
+    "University",
+    "Hospital",
+    "Institute",
+    "Institutes",
+    "Academy",
+    "Association",
+    "Foundation",
+    "Centre",
+    "Center",
+    "College",
+    "School",
+    "Society",
+    "Federation",
+    "Consortium",
+    "Fondazione",
+    "Research",
+)
+PROGRAMME_HEADS = (
+    "Plan",
+    "Initiative",
+    "Programme",
+    "Program",
+    "Project",
+    "Partnership",
+    "Strategy",
+    "Fund",
+)
+EVENT_HEADS = ("Fair", "Expo", "Conference", "Forum", "Summit", "Exhibition")
+
+PLACES = frozenset(
+    [
+        "China",
+        "Beijing",
+        "Shanghai",
+        "Shenzhen",
+        "Guangzhou",
+        "Tianjin",
+        "Chongqing",
+        "Hangzhou",
+        "Wuhan",
+        "Chengdu",
+        "Nanjing",
+        "Suzhou",
+        "Xi'an",
+        "Hefei",
+        "Qingdao",
+        "Xiamen",
+        "Zhuhai",
+        "Hainan",
+        "Guangdong",
+        "Jiangsu",
+        "Zhejiang",
+        "Shandong",
+        "Sichuan",
+        "Hubei",
+        "Hunan",
+        "Fujian",
+        "Yunnan",
+        "Anhui",
+        "Henan",
+        "Hebei",
+        "Liaoning",
+        "Jilin",
+        "Heilongjiang",
+        "Shaanxi",
+        "Shanxi",
+        "Guangxi",
+        "Xinjiang",
+        "Tibet",
+        "Macao",
+        "Macau",
+        "Taiwan",
+        "Singapore",
+        "Japan",
+        "Korea",
+        "India",
+        "Europe",
+        "Africa",
+        "Asia",
+        "America",
+        "Germany",
+        "France",
+        "Italy",
+        "Switzerland",
+        "Britain",
+        "UK",
+        "US",
+        "USA",
+        "EU",
+        "ASEAN",
+        "Philippines",
+        "Thailand",
+        "Vietnam",
+        "Indonesia",
+        "Malaysia",
+        "Australia",
+        "Canada",
+        "Brazil",
+        "Russia",
+    ]
+) | {"Hong Kong", "United States", "United Kingdom", "Southeast Asia"}
+
+MULTIWORD_PLACES = tuple(p for p in PLACES if " " in p)
+
+CHINESE_PLACES = (
+    "中国",
+    "北京",
+    "上海",
+    "深圳",
+    "广州",
+    "天津",
+    "重庆",
+    "杭州",
+    "武汉",
+    "成都",
+    "南京",
+    "苏州",
+    "香港",
+    "澳门",
+    "美国",
+    "欧洲",
+    "日本",
+)
+CHINESE_ORG = re.compile(
+    r"[\u4e00-\u9fff]{2,12}?(?:有限公司|股份公司|集团|公司|药业|医药|生物|"
+    r"委员会|管理局|监督管理局|卫健委|部|局|医院|大学|研究院|研究所|协会|基金)"
+)
+CHINESE_GOV_SUFFIX = ("委员会", "管理局", "监督管理局", "卫健委", "部", "局")
+CHINESE_ORG_SUFFIX = ("医院", "大学", "研究院", "研究所", "协会", "基金")
+
+_CAP = r"(?:[A-Z][\w&'’.-]*|of|and|for|the|de|in|on|&)"
+NAME = re.compile(
+    rf"\b(?:the[ \t]+)?([A-Z][\w&'’.-]*(?:[ \t]+{_CAP})*"
+    rf"(?:,?[ \t]+(?:Ltd|Inc|Co|LLC|plc)\.?)?)"
+)
+ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
+TRAILING = re.compile(r"(?:[ \t]+(?:of|and|for|the|de|in|on|&))+$")
+# Sentence-initial words that are capitalised only by position.
+STOP_INITIAL = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "With",
+        "As",
+        "Since",
+        "During",
+        "After",
+        "Before",
+        "Its",
+        "It",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "According",
+        "However",
+        "While",
+        "When",
+        "Where",
+        "But",
+        "And",
+        "Or",
+        "Despite",
+        "Over",
+        "Under",
+        "About",
+        "Among",
+        "Between",
+        "Priority",
+        "We",
+        "Our",
+        "They",
+        "He",
+        "She",
+        "His",
+        "Her",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "Both",
+        "Each",
+        "Other",
+        "Another",
+        "Also",
+        "Meanwhile",
+        "Moreover",
+        "Further",
+        "Such",
+    ]
+)
+
+
+def _kind_of(name: str) -> str | None:
+    words = name.split()
+    last = words[-1].rstrip(".,")
+    if name in PLACES:
+        return "place"
+    if any(head in name for head in ("Ministry", "State Council", "Commission")):
+        return "government_body"
+    if last in GOVERNMENT_HEADS or name in GOVERNMENT_HEADS:
+        return "government_body"
+    # Named fairs and conferences recur like programmes; the kind list has no
+    # better home for them.
+    if last in PROGRAMME_HEADS or any(w in EVENT_HEADS for w in words):
+        return "programme"
+    if last in COMPANY_HEADS:
+        return "company"
+    if any(w in ORGANISATION_HEADS for w in words):
+        return "organisation"
+    return None
+
+
+def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
+    """Entity mentions in `text`; offsets are shifted by `offset`."""
+    found: dict[tuple[str, str], EntityMention] = {}
+
+    def add(name: str, kind: str, start: int) -> None:
+        key = (name, kind)
+        if key not in found:
+            found[key] = EntityMention(
+                name, kind, offset + start, offset + start + len(name)
+            )
+
+    for match in NAME.finditer(text):
+        name = TRAILING.sub("", match.group(1)).rstrip(".,'’")
+        start = match.start(1)
+        first, _, rest = name.partition(" ")
+        if first in STOP_INITIAL:
+            if not rest:
+                continue
+            name, start = rest, start + len(first) + 1
+        if not name or (" " not in name and name not in PLACES and not name.isupper()):
+            # A lone capitalised word ("Consortium", "Partners") is too vague.
+            continue
+        kind = _kind_of(name)
+        if kind in ("company", "organisation") and " and " in name:
+            # "Hubei Biocause and Shanghai Pharmaceutical": two names, not one.
+            for part in name.split(" and "):
+                part_kind = _kind_of(part)
+                if part_kind and " " in part:
+                    add(part, part_kind, start + name.index(part))
+            continue
+        if kind is None:
+            # Multi-word names may hide a known place: "Beijing Municipal ...".
+            for place in [*name.split(), *MULTIWORD_PLACES]:
+                if place in PLACES and re.search(rf"\b{re.escape(place)}\b", name):
+                    add(place, "place", start + name.index(place))
+            continue
+        add(name, kind, start)
+    for match in ACRONYM.finditer(text):
+        acronym = match.group(1)
+        if acronym in PLACES:
+            continue
+        # An acronym right after a recognised name is that name's alias.
+        if not any(m.end == offset + match.start() - 1 for m in found.values()):
+            add(acronym, "organisation", match.start(1))
+    for place in CHINESE_PLACES:
+        index = text.find(place)
+        if index >= 0:
+            add(place, "place", index)
+    for match in CHINESE_ORG.finditer(text):
+        name = match.group(0)
+        if name.endswith(CHINESE_GOV_SUFFIX):
+            kind = "government_body"
+        elif name.endswith(CHINESE_ORG_SUFFIX):
+            kind = "organisation"
+        else:
+            kind = "company"
+        add(name, kind, match.start())
+    return sorted(found.values(), key=lambda m: m.start)

@@ -1,0 +1,139 @@
+"""Sentence segmentation for English and Chinese news text, with character offsets.
+
+Rule-based: ends a sentence at . ! ? (English, unless the period belongs to an
+abbreviation, an initial or a number) and at 。！？； (Chinese), and always at
+a blank line or a line break between a short headline-like line and the next.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "split_sentences"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+# Periods after these never end a sentence ("Sept. 4", "Dr. Wang", "No. 2").
+ABBREVIATIONS = frozenset(
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "al",
+        "fig",
+        "co",
+        "corp",
+        "inc",
+        "ltd",
+        "plc",
+        "gov",
+        "govt",
+        "dept",
+        "univ",
+        "approx",
+        "est",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "mt",
+        "ft",
+    ]
+)
+
+_LINE_BREAK = re.compile(r"\n")
+# A candidate sentence end: terminal punctuation, optional closing quotes or
+# brackets, then white space (English) — or any Chinese terminal mark.
+_END = re.compile(
+    r"""(?:[.!?]+["'”’)\]]*(?=\s)|[.!?]+["'”’)\]]*\Z|[。！？；]+[”’」』)）]*)"""
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\Z")
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    # Look back a few characters only: searching from 0 would make the
+    # segmentation quadratic in the article's length.
+    match = _WORD_BEFORE.search(text[max(0, dot - 24) : dot])
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    if word in ABBREVIATIONS:
+        return True
+    # A single capital letter is an initial ("Xi J. Ping", "U.S.").
+    return len(word) == 1 and match.group(1).isupper()
+
+
+def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    position = start
+    for match in _END.finditer(text, start, end):
+        mark = match.group(0)
+        if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
+            if _is_abbreviation(text, match.start()):
+                continue
+            following = text[match.end() : match.end() + 3].lstrip()
+            # "... in Beijing. [Photo/VCG]" ends; "approx. 5" and "e.g. the" don't.
+            if following[:1].islower():
+                continue
+        _emit(text, position, match.end(), out)
+        position = match.end()
+    _emit(text, position, end, out)
+
+
+def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of `text` in order; `text[s.start:s.end] == s.text` always."""
+    out: list[Sentence] = []
+    block_start = 0
+    # Every line break ends a block: news pages put headlines, bylines and
+    # paragraphs on lines of their own, and no sentence spans two paragraphs.
+    for match in _LINE_BREAK.finditer(text):
+        _split_block(text, block_start, match.start(), out)
+        block_start = match.end()
+    _split_block(text, block_start, len(text), out)
+    return out
