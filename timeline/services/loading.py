@@ -25,6 +25,7 @@ from corpus.models import Document, Publisher, text_sha256
 from corpus.reading import ArticleReadError, read_article
 from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
 from timeline.services.citations import QuoteNotFound, quote_locate
+from timeline.services.entities import entity_get_or_create
 
 FIXTURE_NAMES = ("events.yaml", "events.yml", "events.json")
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -410,22 +411,6 @@ def event_fingerprint(event: Event) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _entity_for(name: str, kind: str) -> Entity:
-    entity = Entity.objects.filter(name=name, kind=kind).first()
-    if entity is None:
-        # A curator may have renamed it and kept the old name as an alias.
-        entity = next(
-            (e for e in Entity.objects.filter(kind=kind) if name in (e.aliases or [])),
-            None,
-        )
-    if entity is None:
-        entity = Entity(name=name, kind=kind)
-        entity._change_reason = CHANGE_REASON
-        entity.full_clean()
-        entity.save()
-    return entity
-
-
 def _load_event(
     entry: Entry, documents: dict[str, Document], report: SeedReport
 ) -> None:
@@ -485,7 +470,9 @@ def _load_event(
     for role in data["entities"]:
         EventEntity.objects.get_or_create(
             event=event,
-            entity=_entity_for(role["name"], role["kind"]),
+            entity=entity_get_or_create(
+                name=role["name"], kind=role["kind"], reason=CHANGE_REASON
+            ),
             role=role["role"],
         )
     event.seed_fingerprint = event_fingerprint(event)
