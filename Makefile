@@ -32,6 +32,7 @@ seeds: migrate
 
 ## make demo: set up SQLite, load the seeds, serve on http://127.0.0.1:8000
 demo: seeds
+	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Create an admin account with: $(BIN)/python manage.py createsuperuser"
 	DJANGO_SECRET_KEY="$$(cat .secret_key)" $(BIN)/python manage.py runserver 127.0.0.1:8000
 
