@@ -85,7 +85,7 @@ FORECAST = (
     "预计 预期 有望 预测 将达",
 )
 PLANNED = (
-    "aim aims aiming plans planned intend intends will target targets goal "
+    "aim aims aiming plans_to planned intend intends will target targets goal "
     "seek seeks plan_to is_to are_to strive strives",
     "计划 目标 将 力争 拟",
 )

@@ -1,0 +1,174 @@
+"""Benchmark and score the article extractor.
+
+1. Throughput: articles of ~5 KB per second on one core (the seeds repeated and
+   synthetic text), through the whole pipeline (header, dates, amounts,
+   sentences, entities, candidates).
+2. Seed recall: how many curated fixture events (seeds/events.yaml) the
+   extractor recovers, and with the right EDTF date.
+
+Run from the repository root: .venv/bin/python bench/extract.py [--seconds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from corpus.extraction.events import extract_events  # noqa: E402
+from corpus.extraction.headers import parse_header  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+
+SYNTHETIC_SENTENCES = [
+    "The company said on Tuesday that revenue rose 12 percent to 3.2 billion yuan"
+    " in 2023.",
+    "Regulators approved the drug in late August, according to a statement.",
+    "The city aims to build 50 smart hospitals by 2025 under a three-year action plan.",
+    "Shares closed at 24.50 yuan, while trading volume reached 1,200 lots.",
+    "The two firms signed a licensing deal worth up to $1.2 billion"
+    " in March this year.",
+    "Analysts expect the market to exceed 500 billion yuan by 2030.",
+    "The expo, held from 2019 to 2024 in Shanghai, drew 2,000 exhibitors.",
+    "Since 2015, the province has invested heavily in biotech parks.",
+    "他说，预计2025年市场规模将达到1.5万亿元。",
+    "Officials met in the first half of 2024 to discuss the new policy.",
+]
+
+
+def synthetic_article(rng: random.Random, size: int = 5000) -> str:
+    parts = [
+        "Synthetic health news",
+        "",
+        "By A. Writer | Example Daily | 2024-05-06",
+        "",
+    ]
+    length = 0
+    while length < size:
+        sentence = rng.choice(SYNTHETIC_SENTENCES)
+        parts.append(sentence)
+        length += len(sentence) + 1
+    return "\n".join(parts)
+
+
+def seed_articles() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def throughput(articles: list[str], seconds: float) -> tuple[float, float]:
+    """Articles per second and KB per second through header + extraction."""
+    count = total = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for text in articles:
+            header = parse_header(text)
+            extract_events(text, published_on=header.published_on)
+            count += 1
+            total += len(text.encode("utf-8"))
+    elapsed = time.perf_counter() - started
+    return count / elapsed, total / 1024 / elapsed
+
+
+def seed_recall() -> dict:
+    """Share of curated events whose quote span and date the extractor finds."""
+    fixture = yaml.safe_load((SEEDS / "events.yaml").read_text(encoding="utf-8"))
+    by_doc: dict[str, list] = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        header = parse_header(text, source_name=path.name)
+        by_doc[path.name] = (
+            text,
+            extract_events(text, published_on=header.published_on),
+        )
+    found = dated = 0
+    misses = []
+    for entry in fixture:
+        edtf = str(entry["date"]["edtf"])
+        hit = same_date = False
+        for citation in entry["citations"]:
+            text, candidates = by_doc[citation["document"]]
+            start = text.find(citation["quote"])
+            end = start + len(citation["quote"])
+            overlapping = [c for c in candidates if c.start < end and start < c.end]
+            if overlapping:
+                hit = True
+                same_date = same_date or any(c.date.edtf == edtf for c in overlapping)
+        found += hit
+        dated += same_date
+        if not same_date:
+            misses.append(
+                {
+                    "key": entry["key"],
+                    "edtf": edtf,
+                    "found": [
+                        c.date.edtf
+                        for c in by_doc[entry["citations"][0]["document"]][1]
+                        if c.start <= text.find(entry["citations"][0]["quote"]) < c.end
+                    ]
+                    if hit
+                    else [],
+                }
+            )
+    candidates = sum(len(c) for _, c in by_doc.values())
+    return {
+        "curated_events": len(fixture),
+        "recalled": found,
+        "recall": round(found / len(fixture), 3),
+        "recalled_with_same_edtf": dated,
+        "date_accuracy_on_recalled": round(dated / found, 3) if found else 0.0,
+        "candidates": candidates,
+        "misses": misses,
+    }
+
+
+def rates(pair: tuple[float, float]) -> dict[str, float]:
+    return {"articles_per_s": pair[0], "kb_per_s": pair[1]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args()
+
+    rng = random.Random(7)
+    synthetic = [synthetic_article(rng) for _ in range(50)]
+    seeds = seed_articles()
+    results = {
+        "seeds": rates(throughput(seeds, args.seconds)),
+        "synthetic_5kb": rates(throughput(synthetic, args.seconds)),
+        "seed_recall": seed_recall(),
+    }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    for name in ("seeds", "synthetic_5kb"):
+        r = results[name]
+        print(
+            f"{name:>14}: {r['articles_per_s']:8.0f} articles/s"
+            f"  {r['kb_per_s']:8.0f} KB/s"
+        )
+    recall = results["seed_recall"]
+    print(
+        f"seed recall: {recall['recalled']}/{recall['curated_events']} "
+        f"({recall['recall']:.0%}); same EDTF on {recall['recalled_with_same_edtf']} "
+        f"({recall['date_accuracy_on_recalled']:.0%} of recalled); "
+        f"{recall['candidates']} candidates proposed"
+    )
+    for miss in recall["misses"]:
+        print(
+            f"  date differs or missed: {miss['key']}: {miss['edtf']}"
+            f" vs {miss['found']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

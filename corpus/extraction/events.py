@@ -1,0 +1,239 @@
+"""Candidate events: a dated sentence tied to what happened, with its evidence.
+
+For each sentence that carries a resolvable date, the extractor proposes one
+candidate per date: kind and modality from lexical cues, amounts and entities
+found in the same clause, the sentence as the supporting quote (with offsets),
+and a confidence. Facts repeated within an article become one candidate.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from corpus.dates import InvalidEdtf, describe_edtf
+from corpus.extraction.amounts import Amount, extract_amounts
+from corpus.extraction.cues import classify_kind, classify_modality
+from corpus.extraction.entities import EntityMention, find_entities
+from corpus.extraction.sentences import Sentence, split_sentences
+from corpus.extraction.timex import Timex, tag_dates
+
+__all__ = ["CandidateDate", "EventCandidate", "extract_events"]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateDate:
+    edtf: str
+    text: str
+    lower: datetime.date
+    upper: datetime.date
+    precision: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventCandidate:
+    title: str
+    kind: str
+    modality: str
+    date: CandidateDate
+    quote: str
+    start: int
+    end: int
+    amounts: tuple[Amount, ...] = ()
+    entities: tuple[EntityMention, ...] = ()
+    confidence: float = 0.5
+    cues: tuple[str, ...] = field(default=(), compare=False)
+
+
+# Dates that only anchor the page, never an event ("Updated: 2018-10-14 07:30").
+BOILERPLATE = re.compile(
+    r"\b(?:updated|published|posted|copyright|all rights reserved|share)\b|©",
+    re.IGNORECASE,
+)
+
+MAX_TITLE = 120
+MIN_WORDS = 5
+MIN_CJK_CHARS = 10
+CJK = re.compile(r"[\u4e00-\u9fff]")
+WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+
+
+def extract_events(
+    text: str, *, published_on: datetime.date | None = None
+) -> list[EventCandidate]:
+    """Propose dated events found in `text` (an article as stored)."""
+    timexes = [t for t in tag_dates(text, anchor=published_on) if _usable(t)]
+    if not timexes:
+        return []
+    amounts = extract_amounts(text)
+    sentences = split_sentences(text)
+    candidates: list[EventCandidate] = []
+    t_index = a_index = 0
+    for sentence in sentences:
+        while t_index < len(timexes) and timexes[t_index].start < sentence.start:
+            t_index += 1
+        dates = []
+        while t_index < len(timexes) and timexes[t_index].end <= sentence.end:
+            dates.append(timexes[t_index])
+            t_index += 1
+        while a_index < len(amounts) and amounts[a_index].start < sentence.start:
+            a_index += 1
+        sentence_amounts = []
+        j = a_index
+        while j < len(amounts) and amounts[j].end <= sentence.end:
+            sentence_amounts.append(amounts[j])
+            j += 1
+        if not dates or not _eventful(sentence):
+            continue
+        candidates.extend(
+            _candidates_for(sentence, dates, sentence_amounts, published_on)
+        )
+    return _merge_repeats(candidates)
+
+
+def _usable(timex: Timex) -> bool:
+    if timex.type != "DATE" or not timex.edtf:
+        return False
+    try:
+        describe_edtf(timex.edtf)
+    except InvalidEdtf:
+        return False
+    return True
+
+
+def _eventful(sentence: Sentence) -> bool:
+    text = sentence.text
+    if BOILERPLATE.search(text):
+        return False
+    if CJK.search(text):
+        return len(CJK.findall(text)) >= MIN_CJK_CHARS
+    return len(WORD.findall(text)) >= MIN_WORDS
+
+
+def _clauses(sentence: Sentence, dates: list[Timex]) -> list[tuple[int, int]]:
+    """Split a sentence between its dates, at the punctuation nearest the middle.
+
+    "In 2017 the value reached 163 billion yuan; by 2020 it should reach 250
+    billion" speaks of two facts: each date keeps the amounts of its clause.
+    """
+    bounds = []
+    start = sentence.start
+    for left, right in zip(dates, dates[1:], strict=False):
+        gap = sentence.text[left.end - sentence.start : right.start - sentence.start]
+        cut = max(gap.rfind(","), gap.rfind(";"), gap.rfind("，"), gap.rfind("；"))
+        split = left.end + (cut + 1 if cut >= 0 else len(gap) // 2)
+        bounds.append((start, split))
+        start = split
+    bounds.append((start, sentence.end))
+    return bounds
+
+
+def _modality(
+    text: str, date: CandidateDate, published_on: datetime.date | None
+) -> str:
+    cue = classify_modality(text)
+    if cue == "forecast":
+        return "forecast"
+    future = published_on is None or date.upper >= published_on
+    if cue == "planned":
+        return "planned" if future else "actual"
+    if published_on is not None and date.lower > published_on:
+        return "planned"
+    return "actual"
+
+
+def _title(text: str) -> str:
+    title = re.sub(r"\s+", " ", text).strip()
+    title = re.sub(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*", "", title)  # dateline
+    title = title.rstrip(".。;；")
+    if len(title) <= MAX_TITLE:
+        return title
+    cut = title.rfind(" ", 0, MAX_TITLE - 1)
+    if cut < MAX_TITLE // 2:
+        cut = MAX_TITLE - 1
+    return title[:cut].rstrip(",;: ") + "…"
+
+
+def _candidates_for(
+    sentence: Sentence,
+    dates: list[Timex],
+    amounts: list[Amount],
+    published_on: datetime.date | None,
+) -> list[EventCandidate]:
+    kind, cues = classify_kind(sentence.text)
+    entities = tuple(find_entities(sentence.text, offset=sentence.start))
+    out = []
+    for timex, (c_start, c_end) in zip(dates, _clauses(sentence, dates), strict=True):
+        info = describe_edtf(timex.edtf)
+        date = CandidateDate(
+            edtf=timex.edtf,
+            text=timex.text,
+            lower=info.lower,
+            upper=info.upper,
+            precision=info.precision,
+        )
+        clause = sentence.text[c_start - sentence.start : c_end - sentence.start]
+        clause_amounts = tuple(a for a in amounts if c_start <= a.start < c_end)
+        clause_kind, clause_cues = (
+            classify_kind(clause) if len(dates) > 1 else (kind, cues)
+        )
+        if clause_kind == "other":
+            clause_kind, clause_cues = kind, cues
+        if clause_kind in ("statement", "other") and clause_amounts:
+            clause_kind = "market_figure"
+        confidence = 0.45
+        confidence += 0.2 if clause_kind not in ("other", "statement") else 0.05
+        confidence += 0.1 if clause_amounts else 0.0
+        confidence += 0.1 if date.precision in ("day", "month") else 0.0
+        confidence += 0.05 if entities else 0.0
+        confidence -= 0.1 if len(dates) > 2 else 0.0
+        out.append(
+            EventCandidate(
+                title=_title(clause if len(clause) > 40 else sentence.text),
+                kind=clause_kind,
+                modality=_modality(clause, date, published_on),
+                date=date,
+                quote=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                amounts=clause_amounts,
+                entities=entities,
+                confidence=round(min(confidence, 0.95), 2),
+                cues=clause_cues,
+            )
+        )
+    return out
+
+
+def _tokens(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text) if len(w) > 3} | set(
+        CJK.findall(text)
+    )
+
+
+def _same_fact(a: EventCandidate, b: EventCandidate) -> bool:
+    if a.kind != b.kind or a.date.edtf != b.date.edtf:
+        return False
+    values_a = {(x.value, x.currency) for x in a.amounts}
+    values_b = {(x.value, x.currency) for x in b.amounts}
+    if values_a and values_b:
+        return bool(values_a & values_b)
+    ta, tb = _tokens(a.quote), _tokens(b.quote)
+    if not ta or not tb:
+        return False
+    return len(ta & tb) / min(len(ta), len(tb)) >= 0.6
+
+
+def _merge_repeats(candidates: list[EventCandidate]) -> list[EventCandidate]:
+    """Keep one candidate per real-world fact (the first, most confident)."""
+    kept: list[EventCandidate] = []
+    for candidate in candidates:
+        for i, other in enumerate(kept):
+            if _same_fact(candidate, other):
+                if candidate.confidence > other.confidence:
+                    kept[i] = candidate
+                break
+        else:
+            kept.append(candidate)
+    return kept

@@ -1,0 +1,172 @@
+"""Candidate events: a date tied to what happened, with kind, modality and evidence."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from corpus.extraction.events import extract_events
+
+ANCHOR = datetime.date(2024, 3, 15)
+
+CASES = [
+    # id, text, kind, modality, edtf
+    (
+        "plan-target",
+        "The city aims to build 50 smart hospitals by 2026 under its new plan.",
+        "plan",
+        "planned",
+        "2026",
+    ),
+    (
+        "forecast-market",
+        "The market is expected to exceed 200 billion yuan in 2025, analysts said.",
+        "market_figure",
+        "forecast",
+        "2025",
+    ),
+    (
+        "actual-market",
+        "In 2023, the value of the city's healthcare industry reached 163 billion "
+        "yuan.",
+        "market_figure",
+        "actual",
+        "2023",
+    ),
+    (
+        "approval-day",
+        "Regulators approved the first domestic PD-1 drug on March 4, 2024.",
+        "approval",
+        "actual",
+        "2024-03-04",
+    ),
+    (
+        "deal-licensing",
+        "Hengrui signed a licensing deal worth $1.2 billion with a US partner in "
+        "January 2024.",
+        "deal",
+        "actual",
+        "2024-01",
+    ),
+    (
+        "fair-weekday",
+        "The China International Fair for Trade in Services opened in Beijing on "
+        "Saturday with 2,000 exhibitors.",
+        "fair",
+        "actual",
+        "2024-03-09",
+    ),
+    (
+        "investment",
+        "The fund invested 3 billion yuan in biotech start-ups last year, its "
+        "managers said.",
+        "investment",
+        "actual",
+        "2023",
+    ),
+    (
+        "collaboration",
+        "The two universities started a research partnership on gene therapy in 2020.",
+        "collaboration",
+        "actual",
+        "2020",
+    ),
+    (
+        "policy-range",
+        "The State Council adopted work plans on medical reform for 2023-2025.",
+        "policy",
+        "actual",
+        "2023/2025",
+    ),
+    (
+        "launch",
+        "The company launched its AI diagnosis platform in late February.",
+        "launch",
+        "actual",
+        "2024-02-21/2024-02-29",
+    ),
+    (
+        "chinese-deal",
+        "今年中国创新药出海交易总额已超过450亿美元，创历史新高。",
+        "deal",
+        "actual",
+        "2024",
+    ),
+    (
+        "chinese-forecast",
+        "预计到2030年，中国医疗人工智能市场规模将达到1.5万亿元。",
+        "market_figure",
+        "forecast",
+        "2030",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "modality", "edtf"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_extract_events_ties_the_date_to_kind_and_modality(text, kind, modality, edtf):
+    candidates = extract_events(text, published_on=ANCHOR)
+
+    assert [(c.kind, c.modality, c.date.edtf) for c in candidates] == [
+        (kind, modality, edtf)
+    ]
+    candidate = candidates[0]
+    assert text[candidate.start : candidate.end] == candidate.quote
+    assert 0 < candidate.confidence <= 1
+    assert candidate.title
+
+
+def test_extract_events_keeps_amounts_in_base_units_with_their_clause():
+    text = (
+        "In 2017, the industry's value reached 163 billion yuan; by 2020 it is "
+        "expected to reach 250 billion yuan."
+    )
+    candidates = extract_events(text, published_on=datetime.date(2018, 10, 14))
+
+    by_date = {c.date.edtf: c for c in candidates}
+    assert set(by_date) == {"2017", "2020"}
+    assert [a.value for a in by_date["2017"].amounts] == [Decimal("163000000000")]
+    assert [a.value for a in by_date["2020"].amounts] == [Decimal("250000000000")]
+    assert by_date["2017"].modality == "actual"
+    assert by_date["2020"].modality == "forecast"
+
+
+def test_a_fact_repeated_in_an_article_is_one_candidate():
+    text = (
+        "Beijing expects healthcare revenue to reach 250 billion yuan by 2020.\n\n"
+        "Officials repeated that healthcare revenue should reach 250 billion yuan "
+        "by 2020."
+    )
+    candidates = extract_events(text, published_on=datetime.date(2018, 10, 14))
+
+    assert len(candidates) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shares rose 50% to $36 billion as 1,800 surgeries were completed.",
+        "The hotline runs 24/7 and opens at 07:30 every day for patients.",
+        "Updated: 2018-10-14 07:30",
+        "Copyright 1995 - 2024. All rights reserved by the publisher here.",
+        "Hospitals across the region have adopted new imaging systems.",
+    ],
+    ids=["money-percent-count", "times", "byline", "copyright", "undated"],
+)
+def test_extract_events_proposes_nothing_without_a_real_date(text):
+    assert extract_events(text, published_on=ANCHOR) == []
+
+
+def test_candidates_come_in_text_order_with_valid_offsets(seeds_dir):
+    text = (seeds_dir / "001_82b489f4c0265caf.txt").read_text(encoding="utf-8")
+
+    candidates = extract_events(text, published_on=datetime.date(2018, 10, 14))
+
+    assert candidates
+    assert [c.start for c in candidates] == sorted(c.start for c in candidates)
+    for candidate in candidates:
+        assert text[candidate.start : candidate.end] == candidate.quote
+        assert candidate.date.lower <= candidate.date.upper

@@ -1,0 +1,219 @@
+"""The extract, ingest and tag_dates commands: reading new articles into the queue."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from corpus.models import Document
+from timeline.models import Citation, Event
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = (
+    "Shenzhen biotech firm signs licensing deal\n\n"
+    "By Chen Jie | Example Health News | Updated: 2024-06-12 08:00\n\n"
+    "SHENZHEN -- A Shenzhen biotech company signed a licensing deal worth "
+    "$800 million with a European drugmaker on Tuesday, the company said.\n\n"
+    "The city is expected to host a biotech fair in late September, officials "
+    "said.\n\n"
+    "Hospitals across the region have adopted new imaging systems.\n"
+)
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "shenzhen.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def run(*args, **options) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+def test_extract_prints_one_json_object_per_file_and_writes_nothing(article):
+    output = run("extract", str(article), format="json")
+
+    lines = output.strip().splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert result["file"] == str(article)
+    assert result["document"] == {
+        "title": "Shenzhen biotech firm signs licensing deal",
+        "publisher": "Example Health News",
+        "author": "Chen Jie",
+        "published_on": "2024-06-12",
+        "language": "en",
+    }
+    deal = next(e for e in result["events"] if e["kind"] == "deal")
+    assert set(deal) == {
+        "title",
+        "kind",
+        "modality",
+        "date",
+        "quote",
+        "start",
+        "end",
+        "amounts",
+        "entities",
+        "confidence",
+    }
+    assert deal["date"] == {
+        "edtf": "2024-06-11",
+        "text": "Tuesday",
+        "lower": "2024-06-11",
+        "upper": "2024-06-11",
+        "precision": "day",
+    }
+    assert deal["amounts"] == [
+        {
+            "value": "800000000",
+            "currency": "USD",
+            "text": "$800 million",
+            "approximate": False,
+        }
+    ]
+    assert ARTICLE[deal["start"] : deal["end"]] == deal["quote"]
+    assert Document.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
+def test_extract_published_on_overrides_a_missing_date(tmp_path):
+    path = tmp_path / "undated.txt"
+    path.write_text("A fair opened in Beijing on Friday with many exhibitors.\n")
+
+    result = json.loads(run("extract", str(path), published_on="2025-07-11"))
+
+    assert result["document"]["published_on"] == "2025-07-11"
+    assert [e["date"]["edtf"] for e in result["events"]] == ["2025-07-11"]
+
+
+def test_extract_refuses_an_unparseable_published_on(article):
+    with pytest.raises(CommandError, match="--published-on"):
+        run("extract", str(article), published_on="someday")
+
+
+def test_ingest_queues_candidates_as_extracted_events_for_review(article):
+    output = run("ingest", str(article))
+
+    assert "Documents: 1 stored" in output
+    events = Event.objects.all()
+    assert events.count() >= 2
+    assert {e.status for e in events} == {Event.Status.IN_REVIEW}
+    assert {e.origin for e in events} == {Event.Origin.EXTRACTED}
+    for citation in Citation.objects.select_related("document"):
+        text = citation.document.text
+        assert text[citation.start : citation.end] == citation.quote
+
+
+def test_reingesting_a_file_creates_nothing(article):
+    run("ingest", str(article))
+    counts = (Document.objects.count(), Event.objects.count(), Citation.objects.count())
+
+    output = run("ingest", str(article))
+
+    assert "1 already stored" in output
+    assert (
+        Document.objects.count(),
+        Event.objects.count(),
+        Citation.objects.count(),
+    ) == counts
+
+
+def test_a_candidate_matching_an_existing_event_becomes_a_flagged_citation(
+    article, tmp_path
+):
+    run("ingest", str(article))
+    deal = Event.objects.get(kind__slug="deal")
+    second = tmp_path / "second.txt"
+    second.write_text(
+        "Shenzhen drugmaker's licensing deal\n\n"
+        "By Li Na | Other Wire | Updated: 2024-06-13 09:00\n\n"
+        "The Shenzhen company signed an $800 million licensing deal with a European "
+        "partner on Tuesday, according to a filing.\n",
+        encoding="utf-8",
+    )
+
+    run("ingest", str(second))
+
+    assert Event.objects.filter(kind__slug="deal").count() == 1
+    citation = deal.citations.get(document__source_name="second.txt")
+    assert citation.needs_review
+
+
+def test_ingest_walks_folders(tmp_path, article):
+    (tmp_path / "notes.md").write_text("not an article")
+
+    output = run("ingest", str(tmp_path))
+
+    assert "Documents: 1 stored" in output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary", "binary file"),
+        (b"\xff\xfe\xfa\xfb", "not valid text"),
+    ],
+    ids=["empty", "binary", "undecodable"],
+)
+def test_ingest_bad_file_writes_nothing_and_names_it(
+    tmp_path, article, content, message
+):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", str(article), str(bad))
+
+    assert "bad.txt" in str(raised.value)
+    assert message in str(raised.value)
+    assert Document.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
+def test_ingest_reads_gb18030_chinese_pages(tmp_path):
+    path = tmp_path / "zh.txt"
+    text = (
+        "2025年7月11日 每日经济新闻\n\n"
+        "今年中国创新药出海交易总额已超过450亿美元，创历史新高。\n"
+    )
+    path.write_bytes(text.encode("gb18030"))
+
+    run("ingest", str(path))
+
+    document = Document.objects.get()
+    assert "450亿美元" in document.text
+
+
+def test_tag_dates_writes_timex3_lines(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps(
+            {"doc_id": "d1", "dct": "2023-09-04", "text": "It opened on Sunday."}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+
+    output = run("tag_dates", jsonl=str(source))
+
+    line = json.loads(output)
+    assert line["doc_id"] == "d1"
+    assert [(t["text"], t["type"], t["value"], t["edtf"]) for t in line["timexes"]] == [
+        ("Sunday", "DATE", "2023-09-03", "2023-09-03")
+    ]
+
+
+def test_tag_dates_names_the_bad_line(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"doc_id": "ok", "text": "x"}\nnot json\n', encoding="utf-8")
+
+    with pytest.raises(CommandError, match="line 2: invalid JSON"):
+        run("tag_dates", jsonl=str(source))

@@ -1,0 +1,59 @@
+"""`manage.py ingest FILE...`: store articles and queue their candidate events."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from corpus.extraction.articles import article_paths
+from timeline.management.commands.extract import published_on_option
+from timeline.services.ingest import IngestError, documents_ingest
+
+
+class Command(BaseCommand):
+    help = (
+        "Store news articles (files or folders of *.txt) and their candidate "
+        "events as extracted events in the review queue. Re-ingesting a file "
+        "creates nothing; a candidate matching an existing event becomes a "
+        "citation on it, flagged for review."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path, help="Articles or folders.")
+        parser.add_argument(
+            "--published-on",
+            help="Publication date to use when a page carries none (2025-07-11).",
+        )
+
+    def handle(self, *args, **options):
+        published_on = (
+            published_on_option(options["published_on"])
+            if options["published_on"]
+            else None
+        )
+        paths = article_paths(options["files"])
+        if not paths:
+            raise CommandError("ingest: no article files found")
+        show_progress = (
+            self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
+        )
+
+        def progress(number: int, total: int, path: Path) -> None:
+            if show_progress:
+                width = 30
+                done = width * number // total
+                bar = "#" * done + "-" * (width - done)
+                sys.stdout.write(f"\r[{bar}] {number}/{total} {path.name[:40]:<40}")
+                sys.stdout.flush()
+
+        try:
+            report = documents_ingest(
+                paths=paths, published_on=published_on, on_progress=progress
+            )
+        except IngestError as exc:
+            raise CommandError(f"ingest: nothing was written.\n{exc}") from exc
+        finally:
+            if show_progress:
+                sys.stdout.write("\n")
+        for line in report.lines():
+            self.stdout.write(line)
