@@ -8,9 +8,8 @@ few hundred cues costs about a microsecond per character in CPython.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-__all__ = ["KINDS", "classify_kind", "classify_modality"]
+__all__ = ["KINDS", "classify", "classify_kind", "classify_modality"]
 
 # Most specific first: on a tie, the earlier kind wins (a licensing deal
 # announced at a fair is a deal).
@@ -123,48 +122,81 @@ MODALITY_WORDS, MODALITY_PHRASES = _index(
 MODALITY_ZH = _chinese({"forecast": FORECAST[1], "planned": PLANNED[1]})
 
 
+def _phrase_starts(phrases: dict[str, str]) -> frozenset[str]:
+    return frozenset(phrase.split()[0] for phrase in phrases)
+
+
+KIND_STARTS = frozenset(KIND_WORDS) | _phrase_starts(KIND_PHRASES)
+MODALITY_STARTS = frozenset(MODALITY_WORDS) | _phrase_starts(MODALITY_PHRASES)
+
+
+def _tokens(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
 def _count(
     text: str,
-    words: dict[str, str],
-    phrases: dict[str, str],
-    chinese: re.Pattern[str],
-) -> tuple[Counter[str], dict[str, list[str]]]:
-    counts: Counter[str] = Counter()
+    tokens: list[str],
+    lexicon: tuple[dict[str, str], dict[str, str], frozenset[str], re.Pattern[str]],
+) -> tuple[dict[str, int], dict[str, list[str]]]:
+    words, phrases, starts, chinese = lexicon
+    counts: dict[str, int] = {}
     found: dict[str, list[str]] = {}
-    tokens = WORD.findall(text.lower())
-    for i, token in enumerate(tokens):
+    last = len(tokens) - 1
+    # Few tokens of a sentence are cues: filter them in one comprehension
+    # instead of looking every token and every pair up in Python.
+    for i in [i for i, token in enumerate(tokens) if token in starts]:
+        token = tokens[i]
         label = words.get(token)
         if label:
-            counts[label] += 1
+            counts[label] = counts.get(label, 0) + 1
             found.setdefault(label, []).append(token)
-        if i + 1 < len(tokens):
+        if i < last:
             pair = f"{token} {tokens[i + 1]}"
             label = phrases.get(pair)
             if label:
-                counts[label] += 1
+                counts[label] = counts.get(label, 0) + 1
                 found.setdefault(label, []).append(pair)
     if CJK.search(text):
         for match in chinese.finditer(text):
             label = match.lastgroup or ""
-            counts[label] += 1
+            counts[label] = counts.get(label, 0) + 1
             found.setdefault(label, []).append(match.group(0))
     return counts, found
 
 
+_KIND_LEXICON = (KIND_WORDS, KIND_PHRASES, KIND_STARTS, KIND_ZH)
+_MODALITY_LEXICON = (MODALITY_WORDS, MODALITY_PHRASES, MODALITY_STARTS, MODALITY_ZH)
+
+
 def classify_kind(text: str) -> tuple[str, tuple[str, ...]]:
     """The kind with the most cues in `text`, and the cues that decided it."""
-    counts, found = _count(text, KIND_WORDS, KIND_PHRASES, KIND_ZH)
+    return _kind(text, _tokens(text))
+
+
+def classify_modality(text: str) -> str | None:
+    """ "forecast", "planned", or None when the text has no cue either way."""
+    return _modality(text, _tokens(text))
+
+
+def classify(text: str) -> tuple[str, tuple[str, ...], str | None]:
+    """classify_kind and classify_modality of the same text, tokenised once."""
+    tokens = _tokens(text)
+    return (*_kind(text, tokens), _modality(text, tokens))
+
+
+def _kind(text: str, tokens: list[str]) -> tuple[str, tuple[str, ...]]:
+    counts, found = _count(text, tokens, _KIND_LEXICON)
     if not counts:
         return "other", ()
     kind = max(counts, key=lambda k: (counts[k], -KIND_RANK[k]))
     return kind, tuple(found[kind])
 
 
-def classify_modality(text: str) -> str | None:
-    """ "forecast", "planned", or None when the text has no cue either way."""
-    counts, _ = _count(text, MODALITY_WORDS, MODALITY_PHRASES, MODALITY_ZH)
-    if counts["forecast"]:
+def _modality(text: str, tokens: list[str]) -> str | None:
+    counts, _ = _count(text, tokens, _MODALITY_LEXICON)
+    if counts.get("forecast"):
         return "forecast"
-    if counts["planned"] or TARGET_YEAR.search(text):
+    if counts.get("planned") or TARGET_YEAR.search(text):
         return "planned"
     return None

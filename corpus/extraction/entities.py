@@ -203,10 +203,13 @@ CHINESE_GOV_SUFFIX = ("委员会", "管理局", "监督管理局", "卫健委", 
 CHINESE_ORG_SUFFIX = ("医院", "大学", "研究院", "研究所", "协会", "基金")
 
 _CAP = r"(?:[A-Z][\w&'’.-]*|of|and|for|the|de|in|on|&)"
+# Starts on the capital (the word boundary is checked behind it) so the regex
+# engine can skip ahead to capitals instead of trying every position.
 NAME = re.compile(
-    rf"\b(?:the[ \t]+)?([A-Z][\w&'’.-]*(?:[ \t]+{_CAP})*"
+    rf"([A-Z](?<!\w[A-Z])[\w&'’.-]*(?:[ \t]+{_CAP})*"
     rf"(?:,?[ \t]+(?:Ltd|Inc|Co|LLC|plc)\.?)?)"
 )
+CJK = re.compile(r"[\u4e00-\u9fff]")
 ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 TRAILING = re.compile(r"(?:[ \t]+(?:of|and|for|the|de|in|on|&))+$")
 # Sentence-initial words that are capitalised only by position.
@@ -336,6 +339,8 @@ def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
         # An acronym right after a recognised name is that name's alias.
         if not any(m.end == offset + match.start() - 1 for m in found.values()):
             add(acronym, "organisation", match.start(1))
+    if not CJK.search(text):
+        return sorted(found.values(), key=lambda m: m.start)
     for place in CHINESE_PLACES:
         index = text.find(place)
         if index >= 0:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.amounts import Amount, extract_amounts
-from corpus.extraction.cues import classify_kind, classify_modality
+from corpus.extraction.cues import classify, classify_kind
 from corpus.extraction.entities import EntityMention, find_entities
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
@@ -130,9 +130,8 @@ def _clauses(sentence: Sentence, dates: list[Timex]) -> list[tuple[int, int]]:
 
 
 def _modality(
-    text: str, date: CandidateDate, published_on: datetime.date | None
+    cue: str | None, date: CandidateDate, published_on: datetime.date | None
 ) -> str:
-    cue = classify_modality(text)
     if cue == "forecast":
         return "forecast"
     future = published_on is None or date.upper >= published_on
@@ -143,9 +142,13 @@ def _modality(
     return "actual"
 
 
+SPACES = re.compile(r"\s+")
+DATELINE = re.compile(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*")
+
+
 def _title(text: str) -> str:
-    title = re.sub(r"\s+", " ", text).strip()
-    title = re.sub(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*", "", title)  # dateline
+    title = SPACES.sub(" ", text).strip()
+    title = DATELINE.sub("", title)
     title = title.rstrip(".。;；")
     if len(title) <= MAX_TITLE:
         return title
@@ -161,7 +164,11 @@ def _candidates_for(
     amounts: list[Amount],
     published_on: datetime.date | None,
 ) -> list[EventCandidate]:
-    kind, cues = classify_kind(sentence.text)
+    if len(dates) > 1:
+        kind, cues = classify_kind(sentence.text)
+    else:
+        # One date: its clause is the whole sentence, classified once below.
+        kind, cues, modality = classify(sentence.text)
     entities = tuple(find_entities(sentence.text, offset=sentence.start))
     out = []
     for timex, (c_start, c_end) in zip(dates, _clauses(sentence, dates), strict=True):
@@ -175,9 +182,10 @@ def _candidates_for(
         )
         clause = sentence.text[c_start - sentence.start : c_end - sentence.start]
         clause_amounts = tuple(a for a in amounts if c_start <= a.start < c_end)
-        clause_kind, clause_cues = (
-            classify_kind(clause) if len(dates) > 1 else (kind, cues)
-        )
+        if len(dates) > 1:
+            clause_kind, clause_cues, modality = classify(clause)
+        else:
+            clause_kind, clause_cues = kind, cues
         if clause_kind == "other":
             clause_kind, clause_cues = kind, cues
         if clause_kind in ("statement", "other") and clause_amounts:
@@ -192,7 +200,7 @@ def _candidates_for(
             EventCandidate(
                 title=_title(clause if len(clause) > 40 else sentence.text),
                 kind=clause_kind,
-                modality=_modality(clause, date, published_on),
+                modality=_modality(modality, date, published_on),
                 date=date,
                 quote=sentence.text,
                 start=sentence.start,
@@ -212,25 +220,36 @@ def _tokens(text: str) -> set[str]:
     )
 
 
-def _same_fact(a: EventCandidate, b: EventCandidate) -> bool:
+def _same_fact(
+    a: EventCandidate, b: EventCandidate, tokens: dict[str, set[str]]
+) -> bool:
     if a.kind != b.kind or a.date.edtf != b.date.edtf:
         return False
     values_a = {(x.value, x.currency) for x in a.amounts}
     values_b = {(x.value, x.currency) for x in b.amounts}
     if values_a and values_b:
         return bool(values_a & values_b)
-    ta, tb = _tokens(a.quote), _tokens(b.quote)
+    ta, tb = _quote_tokens(a.quote, tokens), _quote_tokens(b.quote, tokens)
     if not ta or not tb:
         return False
     return len(ta & tb) / min(len(ta), len(tb)) >= 0.6
 
 
+def _quote_tokens(quote: str, cache: dict[str, set[str]]) -> set[str]:
+    found = cache.get(quote)
+    if found is None:
+        found = cache[quote] = _tokens(quote)
+    return found
+
+
 def _merge_repeats(candidates: list[EventCandidate]) -> list[EventCandidate]:
     """Keep one candidate per real-world fact (the first, most confident)."""
     kept: list[EventCandidate] = []
+    # Every pair is compared: tokenise each quote once, not once per pair.
+    tokens: dict[str, set[str]] = {}
     for candidate in candidates:
         for i, other in enumerate(kept):
-            if _same_fact(candidate, other):
+            if _same_fact(candidate, other, tokens):
                 if candidate.confidence > other.confidence:
                     kept[i] = candidate
                 break

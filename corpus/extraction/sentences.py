@@ -88,7 +88,13 @@ _END = re.compile(
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\Z")
 
 
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
+    # A period after a digit, quote or bracket ends no abbreviation: no regex.
+    if text[dot - 1 : dot] not in _WORD_CHARS:
+        return False
     # Look back a few characters only: searching from 0 would make the
     # segmentation quadratic in the article's length.
     match = _WORD_BEFORE.search(text[max(0, dot - 24) : dot])

@@ -4,6 +4,7 @@ they can start with, each paired with a handler that normalises the match."""
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 from corpus.extraction.timex_common import Cand, Ctx
 from corpus.extraction.timex_en_absolute import (
@@ -341,7 +342,7 @@ def _build() -> dict[str, tuple[re.Pattern[str], list[Rule]]]:
 
 
 _TABLE = _build()
-_TOKEN = re.compile(r"[A-Za-z]+|'?\d+")
+_TOKEN_SPLIT = re.compile(r"([A-Za-z]+|'?\d+)")
 # Frequent words that only ever open a longer expression ("the past three
 # years", "a year", "more than a week"). They are tried only when one of the
 # next few tokens is itself a trigger, which keeps "the" and "a" cheap.
@@ -388,6 +389,24 @@ def _try_rules(
             out.append(cand)
 
 
+def _words(text: str) -> tuple[list[str], list[int]]:
+    """The lowercased tokens of `text` and the offset each one starts at.
+
+    Splitting and summing lengths run in C: looping over every token in
+    Python cost more than the rules themselves on most articles."""
+    lowered = text.lower()
+    # Lowercasing keeps the offsets and token boundaries unless a character
+    # lowercases into ASCII (U+0130 "İ" grows, U+212A "K" becomes "k").
+    if len(lowered) == len(text) and "\u212a" not in text:
+        parts = _TOKEN_SPLIT.split(lowered)
+        words = parts[1::2]
+    else:
+        parts = _TOKEN_SPLIT.split(text)
+        words = [w.lower() for w in parts[1::2]]
+    ends = list(accumulate(map(len, parts)))
+    return words, ends[::2]
+
+
 def candidates(ctx: Ctx) -> list[Cand]:
     """Every English rule match, keyed on the token each match starts with."""
     text = ctx.text
@@ -396,18 +415,14 @@ def candidates(ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     recent: list[tuple[int, int, str]] = []  # (token index, pos, passive word)
     tried: set[int] = set()
-    for i, tok in enumerate(_TOKEN.finditer(text)):
-        word = tok.group()
+    words, starts = _words(text)
+    # Most tokens start no rule: pick out the few that do in one comprehension.
+    hits = [i for i, w in enumerate(words) if w in table or w[0] <= "9"]
+    for i in hits:
+        word = words[i]
         first = word[0]
-        if first <= "9":
-            entry = table.get(_digit_key(word), empty)
-        else:
-            entry = table.get(word)
-            if entry is None:
-                entry = table.get(word.lower()) if not word.islower() else None
-                if entry is None:
-                    continue
-        pos = tok.start()
+        entry = table.get(_digit_key(word), empty) if first <= "9" else table[word]
+        pos = starts[i]
         # A token glued to a preceding letter or digit is inside a code
         # ("6G", "A330"); ISO datetimes keep their "T".
         if (
@@ -417,7 +432,7 @@ def candidates(ctx: Ctx) -> list[Cand]:
         ):
             continue
         if entry is _PASSIVE_MARK:
-            recent.append((i, pos, word.lower()))
+            recent.append((i, pos, word))
             continue
         for j, ppos, pword in recent:
             if i - j <= _PASSIVE_WINDOW and ppos not in tried:

@@ -438,17 +438,37 @@ _RULES: list[
 ]
 
 
+# Every Chinese rule needs a CJK character in its match, and no match reaches
+# this far from one: rules run only on windows around CJK runs, so the
+# patterns that may start on a digit do not crawl an English article's
+# numbers when it quotes a few Chinese words.
+_REACH = 40
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for run in _CJK_RUN.finditer(text):
+        lo, hi = max(0, run.start() - _REACH), min(len(text), run.end() + _REACH)
+        if windows and lo <= windows[-1][1]:
+            lo = windows.pop()[0]
+        windows.append((lo, hi))
+    return windows
+
+
 def candidates(ctx: Ctx) -> list[Cand]:
     """Every Chinese rule match; rank follows rule order for equal lengths."""
     out: list[Cand] = []
     text = ctx.text
+    windows = _windows(text)
     for rank, (needs, rx, handler) in enumerate(_RULES, start=1000):
         # English text quoting a few Chinese words skips most rules outright.
         if not any(ch in text for ch in needs):
             continue
-        for m in rx.finditer(text):
-            cand = handler(m, ctx)
-            if cand is not None:
-                cand.rank = rank
-                out.append(cand)
+        for lo, hi in windows:
+            for m in rx.finditer(text, lo, hi):
+                cand = handler(m, ctx)
+                if cand is not None:
+                    cand.rank = rank
+                    out.append(cand)
     return out
