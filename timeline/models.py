@@ -70,6 +70,12 @@ class EventQuerySet(models.QuerySet):
     def published(self) -> EventQuerySet:
         return self.filter(status=Event.Status.PUBLISHED)
 
+    def awaiting_review(self) -> EventQuerySet:
+        """Events in review, the longest-waiting first."""
+        return self.filter(status=Event.Status.IN_REVIEW).order_by(
+            F("submitted_at").asc(nulls_first=True), "created_at", "id"
+        )
+
     def overlapping(
         self, lower: datetime.date | None, upper: datetime.date | None
     ) -> EventQuerySet:
@@ -196,6 +202,16 @@ class Event(models.Model):
         related_name="reviewed_events",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # When the event last entered review: the review queue is oldest first.
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="submitted_events",
+    )
     review_note = models.TextField(
         blank=True, help_text="Why it was rejected, withdrawn or published."
     )
@@ -223,6 +239,15 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["date_lower", "date_upper", "id"]
+        # The editorial workflow's permissions; timeline/services/review.py
+        # checks them and the Curators/Editors groups (migration 0003) hold them.
+        permissions = [
+            ("submit_event", "Can submit an event for review"),
+            ("publish_event", "Can publish an event"),
+            ("reject_event", "Can reject an event"),
+            ("withdraw_event", "Can withdraw a published event"),
+            ("merge_event", "Can merge duplicate events"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_lower__lte=F("date_upper")),

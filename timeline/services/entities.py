@@ -1,6 +1,12 @@
-"""Finding or creating entities by name, honouring the aliases curators record."""
+"""Entities: found or created by name (honouring curators' aliases), and merged."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from timeline.models import Entity
 
@@ -25,3 +31,47 @@ def entity_get_or_create(*, name: str, kind: str, reason: str) -> Entity:
     entity.full_clean()
     entity.save()
     return entity
+
+
+def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:
+    """Fold `others` into `survivor` and remove them.
+
+    Every event link moves to the survivor (a link it already has with the same
+    role is dropped as a duplicate); the others' names and aliases become the
+    survivor's aliases, so the loader and search still find them. Needs
+    `timeline.change_entity`: nothing is lost, the removed rows stay in history.
+    """
+    if not (user and user.is_authenticated and user.has_perm("timeline.change_entity")):
+        raise PermissionDenied(
+            "You do not have the permission 'timeline.change_entity'."
+        )
+    others = [o for o in others if o.pk != survivor.pk]
+    if not others:
+        raise ValidationError("Choose at least one other entity to merge.")
+    with transaction.atomic():
+        links = set(survivor.event_roles.values_list("event_id", "role"))
+        aliases = list(survivor.aliases or [])
+        for other in others:
+            for role in other.event_roles.all():
+                role._history_user = user
+                role._change_reason = f"Entity {other.pk} merged into {survivor.pk}"
+                if (role.event_id, role.role) in links:
+                    role.delete()
+                    continue
+                links.add((role.event_id, role.role))
+                role.entity = survivor
+                role.save(update_fields=["entity"])
+            for name in [other.name, *(other.aliases or [])]:
+                if name != survivor.name and name not in aliases:
+                    aliases.append(name)
+            if not survivor.wikidata_id and other.wikidata_id:
+                survivor.wikidata_id = other.wikidata_id
+            other._history_user = user
+            other._change_reason = f"Merged into entity {survivor.pk}: {survivor.name}"
+            other.delete()
+        survivor.aliases = aliases
+        survivor.full_clean()
+        survivor._history_user = user
+        survivor._change_reason = "Merged in " + ", ".join(o.name for o in others)
+        survivor.save()
+    return survivor

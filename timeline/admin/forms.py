@@ -1,0 +1,168 @@
+"""Admin forms: the event form with its version check, and the citation form
+that finds a pasted quote's offsets in the document."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from timeline.models import Citation, Event
+from timeline.services.citations import QuoteNotFound, quote_locate
+from timeline.services.events import describe_changes_since
+
+
+class EventForm(forms.ModelForm):
+    """Carries the version the form was opened with (hidden) and a change reason.
+
+    A stale version is refused in clean(), under a row lock held until the
+    admin's transaction ends, so the form comes back with the user's values and
+    a message naming what changed; the hidden version then moves on, so saving
+    again deliberately re-applies them.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Reason for this change",
+        help_text="Shown in the event's history.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "key",
+            "kind",
+            "summary",
+            "date_edtf",
+            "date_text",
+            "modality",
+            "origin",
+            "confidence",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The stored version, not the instance's: a revert form is built
+            # from an old historical copy of the event.
+            stored = (
+                Event.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            self.fields["expected_version"].initial = stored
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        expected = cleaned.get("expected_version")
+        stored = (
+            Event.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if expected is None:
+            raise ValidationError("The form lost its version; reload the page.")
+        if stored is not None and stored != expected:
+            conflict = describe_changes_since(event=self.instance, version=expected)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("expected_version")] = str(stored)
+            both = self._merge_their_changes(conflict.changes, cleaned)
+            advice = (
+                f" You both changed {', '.join(both)}: the form keeps your value."
+                if both
+                else ""
+            )
+            raise ValidationError(
+                conflict.message + " The form below has your edits on top of theirs;"
+                f"{advice} Check it and save again to apply it.",
+                code="stale_version",
+            )
+        return cleaned
+
+    def _merge_their_changes(self, changes, cleaned) -> list[str]:
+        """Take the other person's value where this user left a field untouched.
+
+        Returns the labels of fields both people changed (this user's value wins
+        in the re-displayed form, and the message names them).
+        """
+        both = []
+        for change in changes:
+            if change.field not in self.fields:
+                continue
+            mine = cleaned.get(change.field)
+            if _same(mine, change.old):
+                new = change.new
+                value = getattr(new, "pk", new)
+                self.data[self.add_prefix(change.field)] = (
+                    "" if value is None else value
+                )
+            elif not _same(mine, change.new):
+                both.append(change.label.lower())
+        return both
+
+
+class CitationForm(forms.ModelForm):
+    """Choose a document, paste the quote: the offsets are found, never typed."""
+
+    class Meta:
+        model = Citation
+        fields = ["document", "quote", "needs_review"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def clean(self):
+        cleaned = super().clean()
+        document, quote = cleaned.get("document"), cleaned.get("quote")
+        if document is None or not quote:
+            return cleaned
+        hint = self.instance.start if self.instance.quote == quote else None
+        try:
+            start, end = quote_locate(text=document.text, quote=quote, start_hint=hint)
+        except QuoteNotFound:
+            raise ValidationError(
+                {
+                    "quote": f"This quote does not occur in “{document}”. Paste it "
+                    "exactly as the article has it."
+                }
+            ) from None
+        self.instance.start, self.instance.end = start, end
+        return cleaned
+
+
+class ReasonForm(forms.Form):
+    """The reason asked by reject (required) and withdraw (optional)."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), required=False
+    )
+
+    def __init__(self, *args, required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+        if required:
+            self.fields["reason"].error_messages["required"] = (
+                "Give a reason: it is kept on the event and in its history."
+            )
+
+
+class MergeForm(forms.Form):
+    survivor = forms.ModelChoiceField(
+        queryset=Event.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="The event that keeps every source; the others are marked as "
+        "merged into it.",
+    )
+
+    def __init__(self, *args, events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].queryset = events
+
+
+def _same(a, b) -> bool:
+    """Form and history values compare as text ("" and None alike)."""
+    return str("" if a is None else a) == str("" if b is None else b)

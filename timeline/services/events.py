@@ -1,0 +1,373 @@
+"""Creating, editing and merging events, with optimistic locking on `version`.
+
+The admin and the API both call these: an edit carries the version it was
+based on, and a stale one is refused with a message saying what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from corpus.models import Document
+from timeline.models import Citation, Event, EventKind
+from timeline.services.citations import QuoteNotFound, quote_locate
+
+# What a curator may set through event_create/event_update. Status, review
+# fields and `version` only change through the review services.
+EDITABLE_FIELDS = frozenset(
+    {
+        "key",
+        "title",
+        "summary",
+        "kind",
+        "date_edtf",
+        "date_text",
+        "modality",
+        "origin",
+        "confidence",
+    }
+)
+# Fields a conflict message talks about, in the order a person reads an event.
+DESCRIBED_FIELDS = (
+    "title",
+    "key",
+    "summary",
+    "kind",
+    "date_edtf",
+    "date_text",
+    "modality",
+    "origin",
+    "confidence",
+    "status",
+    "review_note",
+    "merged_into",
+)
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: Any
+    new: Any
+
+
+class StaleVersion(Exception):
+    """The event changed since the edit was started: the edit is refused.
+
+    `message` says who changed what meanwhile; `changes` lists the fields with
+    their value at `expected_version` and now.
+    """
+
+    def __init__(
+        self,
+        *,
+        event_id: int,
+        expected_version: int,
+        current_version: int,
+        changes: list[FieldChange] | None = None,
+        changed_by: str = "",
+        changed_at: Any = None,
+    ) -> None:
+        self.event_id = event_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.changes = changes or []
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        when = (
+            f" at {timezone.localtime(self.changed_at):%Y-%m-%d %H:%M %Z}"
+            if self.changed_at
+            else ""
+        )
+        head = (
+            f"This event was changed{who}{when} while you were editing it "
+            f"(version {self.expected_version} → {self.current_version})."
+        )
+        if self.changes:
+            parts = "; ".join(
+                f"{c.label}: {_short(c.old)} → {_short(c.new)}" for c in self.changes
+            )
+            head += f" Changed meanwhile: {parts}."
+        else:
+            head += " Its sources, amounts or entities may have changed."
+        return head
+
+
+# The API and older callers may know it by either name.
+ConcurrentEdit = StaleVersion
+
+
+@dataclass
+class MergeReport:
+    survivor: Event
+    merged: list[Event] = field(default_factory=list)
+    citations_moved: int = 0
+    amounts_moved: int = 0
+    entities_moved: int = 0
+    duplicates_skipped: int = 0
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _require(user: Any, perm: str) -> None:
+    if user is None or not user.is_authenticated or not user.has_perm(perm):
+        raise PermissionDenied(f"You do not have the permission {perm!r}.")
+
+
+def _history_label(event_field: str) -> str:
+    return str(Event._meta.get_field(event_field).verbose_name).capitalize()
+
+
+def describe_changes_since(*, event: Event, version: int) -> StaleVersion:
+    """A StaleVersion for `event` (as stored now) against its state at `version`."""
+    current = Event.objects.select_related("kind").get(pk=event.pk)
+    records = current.history.order_by("-history_date", "-history_id")
+    newest = records.first()
+    base = records.filter(version=version).first()
+    changes: list[FieldChange] = []
+    if newest is not None and base is not None:
+        delta = newest.diff_against(base, included_fields=list(DESCRIBED_FIELDS))
+        order = {name: i for i, name in enumerate(DESCRIBED_FIELDS)}
+        for change in sorted(delta.changes, key=lambda c: order[c.field]):
+            old, new = change.old, change.new
+            if change.field == "kind":
+                kinds = EventKind.objects.in_bulk([k for k in (old, new) if k])
+                old, new = kinds.get(old, old), kinds.get(new, new)
+            changes.append(
+                FieldChange(change.field, _history_label(change.field), old, new)
+            )
+    return StaleVersion(
+        event_id=current.pk,
+        expected_version=version,
+        current_version=current.version,
+        changes=changes,
+        changed_by=str(newest.history_user or "") if newest else "",
+        changed_at=newest.history_date if newest else None,
+    )
+
+
+def _apply(event: Event, data: Mapping[str, Any]) -> None:
+    unknown = set(data) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            dict.fromkeys(sorted(unknown), "This field cannot be set here.")
+        )
+    for name, value in data.items():
+        if name == "kind" and isinstance(value, str):
+            try:
+                value = EventKind.objects.get(slug=value)
+            except EventKind.DoesNotExist as exc:
+                raise ValidationError({"kind": f"Unknown kind {value!r}."}) from exc
+        setattr(event, name, value)
+
+
+def event_create(*, data: Mapping[str, Any], user: Any, reason: str = "") -> Event:
+    """Create a draft event from `data` (keys from EDITABLE_FIELDS).
+
+    `kind` may be an EventKind or its slug. Needs `timeline.add_event`; raises
+    ValidationError for bad values. The event starts as a draft at version 1.
+    """
+    _require(user, "timeline.add_event")
+    event = Event(status=Event.Status.DRAFT, version=1)
+    _apply(event, data)
+    event.full_clean()
+    event._history_user = user
+    event._change_reason = reason or "Created"
+    event.save()
+    return event
+
+
+def event_update(
+    *,
+    event: Event,
+    data: Mapping[str, Any],
+    user: Any,
+    expected_version: int,
+    reason: str = "",
+) -> Event:
+    """Apply `data` to `event` if nobody changed it since `expected_version`.
+
+    Needs `timeline.change_event`. The check and the version bump are one
+    conditional UPDATE (`WHERE id = … AND version = …`), so of two concurrent
+    saves exactly one wins; the other raises StaleVersion describing what
+    changed. A published event edited by someone who cannot publish goes back
+    to draft, so no unreviewed wording stays public. Merged events are frozen.
+    """
+    _require(user, "timeline.change_event")
+    if event.merged_into_id is not None:
+        raise ValidationError(
+            f"This event was merged into event {event.merged_into_id}; edit that one."
+        )
+    with transaction.atomic():
+        # Validate first: a refused edit must not consume a version number.
+        _apply(event, data)
+        was_published = event.status == Event.Status.PUBLISHED
+        unpublish = was_published and not user.has_perm("timeline.publish_event")
+        event.full_clean()
+        claimed = Event.objects.filter(pk=event.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise describe_changes_since(event=event, version=expected_version)
+        event.version = expected_version + 1
+        if unpublish:
+            event.status = Event.Status.DRAFT
+            event.review_note = (
+                "Edited after publication; back to draft until it is reviewed again."
+            )
+        event._history_user = user
+        event._change_reason = reason or (
+            "Edited (was published; back to draft)" if unpublish else "Edited"
+        )
+        event.save()
+    return event
+
+
+def citation_add(
+    *,
+    event: Event,
+    document: Document,
+    quote: str,
+    user: Any,
+    start_hint: int | None = None,
+) -> Citation:
+    """Cite `document` for `event`: the quote's offsets are found in its text.
+
+    Raises ValidationError when the quote does not occur in the document.
+    """
+    _require(user, "timeline.add_citation")
+    try:
+        start, end = quote_locate(
+            text=document.text, quote=quote, start_hint=start_hint
+        )
+    except QuoteNotFound as exc:
+        raise ValidationError({"quote": f"Not found in “{document}”: {exc}."}) from exc
+    citation = Citation(
+        event=event, document=document, quote=quote, start=start, end=end
+    )
+    citation.full_clean()
+    citation._history_user = user
+    citation.save()
+    return citation
+
+
+def event_merge(
+    *, survivor: Event, others: Iterable[Event], user: Any, reason: str = ""
+) -> MergeReport:
+    """Merge `others` into `survivor`, keeping every source, amount and entity.
+
+    Citations, amounts and entity links move to the survivor (exact duplicates
+    of ones it already has are left on the merged event rather than copied).
+    Each merged event stays in the database, findable, with
+    `merged_into = survivor`, status `rejected` and a review note saying so:
+    nothing is hard-deleted and history records every step. Needs
+    `timeline.merge_event`; merging an event into itself or into one that was
+    itself merged away is refused.
+    """
+    _require(user, "timeline.merge_event")
+    others = [o for o in others if o.pk != survivor.pk]
+    if not others:
+        raise ValidationError("Choose at least one other event to merge.")
+    if survivor.merged_into_id is not None:
+        raise ValidationError("The surviving event was itself merged away.")
+    note = reason or f"Merged into event {survivor.pk}: {survivor.title}"
+    report = MergeReport(survivor=survivor)
+    with transaction.atomic():
+        locked = {
+            e.pk: e
+            for e in Event.objects.select_for_update().filter(
+                pk__in=[survivor.pk, *[o.pk for o in others]]
+            )
+        }
+        if any(locked[o.pk].merged_into_id for o in others):
+            raise ValidationError("One of the events was already merged.")
+
+        spans = set(survivor.citations.values_list("document_id", "start", "end"))
+        amounts = {(a.value, a.currency, a.text) for a in survivor.amounts.all()}
+        roles = set(survivor.roles.values_list("entity_id", "role"))
+        for other in others:
+            for citation in other.citations.all():
+                span = (citation.document_id, citation.start, citation.end)
+                if span in spans:
+                    report.duplicates_skipped += 1
+                    continue
+                spans.add(span)
+                citation.event = survivor
+                citation._history_user = user
+                citation._change_reason = f"Moved by merge of event {other.pk}"
+                citation.save(update_fields=["event"])
+                report.citations_moved += 1
+            for amount in other.amounts.all():
+                marker = (amount.value, amount.currency, amount.text)
+                if marker in amounts:
+                    report.duplicates_skipped += 1
+                    continue
+                amounts.add(marker)
+                amount.event = survivor
+                amount._history_user = user
+                amount._change_reason = f"Moved by merge of event {other.pk}"
+                amount.save(update_fields=["event"])
+                report.amounts_moved += 1
+            for role in other.roles.all():
+                marker = (role.entity_id, role.role)
+                if marker in roles:
+                    report.duplicates_skipped += 1
+                    continue
+                roles.add(marker)
+                role.event = survivor
+                role._history_user = user
+                role._change_reason = f"Moved by merge of event {other.pk}"
+                role.save(update_fields=["event"])
+                report.entities_moved += 1
+
+            merged = locked[other.pk]
+            merged.merged_into = survivor
+            merged.status = Event.Status.REJECTED
+            merged.review_note = note
+            merged.reviewed_by = user
+            merged.reviewed_at = timezone.now()
+            merged.version += 1
+            merged._history_user = user
+            merged._change_reason = note
+            merged.save()
+            report.merged.append(merged)
+
+        kept = locked[survivor.pk]
+        kept.version += 1
+        kept._history_user = user
+        kept._change_reason = "Merged in " + ", ".join(
+            f"event {o.pk}" for o in report.merged
+        )
+        kept.save()
+        survivor.refresh_from_db()
+    return report
+
+
+__all__ = [
+    "ConcurrentEdit",
+    "EDITABLE_FIELDS",
+    "FieldChange",
+    "MergeReport",
+    "StaleVersion",
+    "citation_add",
+    "describe_changes_since",
+    "event_create",
+    "event_merge",
+    "event_update",
+]

@@ -1,0 +1,291 @@
+"""The editorial workflow: submit, publish, reject and withdraw events.
+
+draft ─submit→ in_review ─publish→ published ─withdraw→ draft; a draft or an
+event in review can be rejected (with a reason) and a rejected one resubmitted.
+Each transition checks a real Django permission, bumps `version` and leaves a
+historical record naming the user and the reason. The admin and the API call
+these functions; nothing else changes `status`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from timeline.models import Event
+from timeline.services.events import describe_changes_since
+
+Status = Event.Status
+
+
+class InvalidTransition(ValueError):
+    """The event's status (or the arguments) do not allow this transition."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    permission: str
+    sources: frozenset[str]
+    target: str
+    label: str  # past tense, for messages and history: "Published"
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            "timeline.submit_event",
+            frozenset({Status.DRAFT, Status.REJECTED}),
+            Status.IN_REVIEW,
+            "Submitted for review",
+        ),
+        Transition(
+            "publish",
+            "timeline.publish_event",
+            frozenset({Status.IN_REVIEW}),
+            Status.PUBLISHED,
+            "Published",
+        ),
+        Transition(
+            "reject",
+            "timeline.reject_event",
+            frozenset({Status.DRAFT, Status.IN_REVIEW}),
+            Status.REJECTED,
+            "Rejected",
+        ),
+        Transition(
+            "withdraw",
+            "timeline.withdraw_event",
+            frozenset({Status.PUBLISHED}),
+            Status.DRAFT,
+            "Withdrawn",
+        ),
+    )
+}
+
+# Written by every transition (bulk_update needs the list).
+WRITTEN_FIELDS = [
+    "status",
+    "version",
+    "review_note",
+    "reviewed_by",
+    "reviewed_at",
+    "submitted_by",
+    "submitted_at",
+    "updated_at",
+]
+
+
+@dataclass
+class BulkResult:
+    """What a bulk transition did: the events it changed and those it left."""
+
+    transition: Transition
+    changed: list[Event] = field(default_factory=list)
+    skipped: list[tuple[Event, str]] = field(default_factory=list)
+
+
+def user_can(user: Any, name: str) -> bool:
+    """Whether `user` holds the permission for transition `name`."""
+    perm = TRANSITIONS[name].permission
+    return bool(user and user.is_authenticated and user.has_perm(perm))
+
+
+def _check_permission(user: Any, transition: Transition) -> None:
+    if not user_can(user, transition.name):
+        raise PermissionDenied(
+            f"You do not have permission to {transition.name} events "
+            f"({transition.permission})."
+        )
+
+
+def _refusal(event: Event, transition: Transition) -> str | None:
+    """Why `transition` cannot apply to `event`, or None when it can."""
+    if event.merged_into_id is not None:
+        return f"it was merged into event {event.merged_into_id}"
+    if event.status not in transition.sources:
+        allowed = " or ".join(
+            Status(s).label.lower() for s in sorted(transition.sources)
+        )
+        return (
+            f"it is {event.get_status_display().lower()}; only {allowed} events "
+            f"can be {transition.label.lower()}"
+        )
+    return None
+
+
+def _apply(event: Event, transition: Transition, user: Any, note: str, now) -> None:
+    event.status = transition.target
+    event.version += 1
+    event.updated_at = now
+    event.review_note = note
+    if transition.name == "submit":
+        event.submitted_by = user
+        event.submitted_at = now
+    else:
+        event.reviewed_by = user
+        event.reviewed_at = now
+    event._history_user = user
+    event._change_reason = f"{transition.label}: {note}" if note else transition.label
+
+
+def _transition(
+    *,
+    name: str,
+    event: Event,
+    user: Any,
+    note: str,
+    expected_version: int | None,
+) -> Event:
+    transition = TRANSITIONS[name]
+    _check_permission(user, transition)
+    with transaction.atomic():
+        # Decide on the stored row, locked, not on a possibly stale instance.
+        stored = Event.objects.select_for_update().get(pk=event.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise describe_changes_since(event=stored, version=expected_version)
+        refusal = _refusal(stored, transition)
+        if refusal:
+            raise InvalidTransition(f"Cannot {name} “{stored.title}”: {refusal}.")
+        _apply(stored, transition, user, note, timezone.now())
+        stored.save()
+    # The caller's instance reflects the new state too.
+    for name_ in (*WRITTEN_FIELDS, "submitted_by_id", "reviewed_by_id"):
+        setattr(event, name_, getattr(stored, name_))
+    return event
+
+
+def event_submit(
+    *, event: Event, user: Any, note: str = "", expected_version: int | None = None
+) -> Event:
+    """Send a draft (or rejected) event to the review queue.
+
+    Needs `timeline.submit_event` (Curators and Editors). `note` is kept as the
+    event's review note for the editor. Raises PermissionDenied,
+    InvalidTransition, or StaleVersion when `expected_version` is given and stale.
+    """
+    return _transition(
+        name="submit",
+        event=event,
+        user=user,
+        note=note.strip(),
+        expected_version=expected_version,
+    )
+
+
+def event_publish(
+    *, event: Event, user: Any, note: str = "", expected_version: int | None = None
+) -> Event:
+    """Publish an event that is in review. Needs `timeline.publish_event` (Editors)."""
+    return _transition(
+        name="publish",
+        event=event,
+        user=user,
+        note=note.strip(),
+        expected_version=expected_version,
+    )
+
+
+def event_reject(
+    *, event: Event, user: Any, reason: str, expected_version: int | None = None
+) -> Event:
+    """Reject a draft or an event in review; `reason` is required and kept.
+
+    Needs `timeline.reject_event` (Editors). A blank reason raises
+    InvalidTransition before anything is written.
+    """
+    reason = _required_reason(reason)
+    return _transition(
+        name="reject",
+        event=event,
+        user=user,
+        note=reason,
+        expected_version=expected_version,
+    )
+
+
+def event_withdraw(
+    *, event: Event, user: Any, reason: str = "", expected_version: int | None = None
+) -> Event:
+    """Take a published event back to draft. Needs `timeline.withdraw_event`."""
+    return _transition(
+        name="withdraw",
+        event=event,
+        user=user,
+        note=reason.strip(),
+        expected_version=expected_version,
+    )
+
+
+def _required_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidTransition("A reason is required to reject an event.")
+    return reason
+
+
+def events_transition(
+    *, name: str, events: Iterable[Event] | Any, user: Any, note: str = ""
+) -> BulkResult:
+    """Apply transition `name` to many events in one UPDATE and one history INSERT.
+
+    Events whose status does not allow it are skipped (listed with the reason)
+    rather than failing the batch. Raises PermissionDenied before reading rows.
+    """
+    transition = TRANSITIONS[name]
+    _check_permission(user, transition)
+    if name == "reject":
+        note = _required_reason(note)
+    note = note.strip()
+    ids = [e.pk for e in events]
+    result = BulkResult(transition=transition)
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(Event.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        for event in rows:
+            refusal = _refusal(event, transition)
+            if refusal:
+                result.skipped.append((event, refusal))
+                continue
+            _apply(event, transition, user, note, now)
+            result.changed.append(event)
+        if result.changed:
+            bulk_update_with_history(
+                result.changed,
+                Event,
+                WRITTEN_FIELDS,
+                default_user=user,
+                default_change_reason=result.changed[0]._change_reason,
+                default_date=now,
+            )
+    return result
+
+
+def events_submit(*, events: Iterable[Event], user: Any, note: str = "") -> BulkResult:
+    """Bulk event_submit (admin action)."""
+    return events_transition(name="submit", events=events, user=user, note=note)
+
+
+def events_publish(*, events: Iterable[Event], user: Any, note: str = "") -> BulkResult:
+    """Bulk event_publish (admin action, review queue)."""
+    return events_transition(name="publish", events=events, user=user, note=note)
+
+
+def events_reject(*, events: Iterable[Event], user: Any, reason: str) -> BulkResult:
+    """Bulk event_reject with one shared, required reason."""
+    return events_transition(name="reject", events=events, user=user, note=reason)
+
+
+def events_withdraw(
+    *, events: Iterable[Event], user: Any, reason: str = ""
+) -> BulkResult:
+    """Bulk event_withdraw (admin action)."""
+    return events_transition(name="withdraw", events=events, user=user, note=reason)
