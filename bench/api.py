@@ -1,0 +1,443 @@
+"""Benchmark of /api/events/ date-window + kind queries, side by side with Datasette.
+
+Generates N synthetic events into its own SQLite file (raw executemany with
+bounds precomputed by corpus.dates), serves the app with gunicorn and the same
+file with Datasette (installed into bench/.venv-datasette, never into the
+product), and measures requests/s and p50/p99 latency with a bounded client.
+
+    .venv/bin/python bench/api.py                 # 100,000 events
+    .venv/bin/python bench/api.py --events 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import random
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+PYTHON = REPO / ".venv" / "bin" / "python"
+GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
+DATASETTE_VENV = REPO / "bench" / ".venv-datasette"
+DATASETTE_VERSION = "0.65.5"
+
+# (weight, generator of an EDTF string from a random day) — a mix like the
+# real corpus: mostly days and months, some seasons, years, decades, short and
+# multi-year intervals, approximate years and a few open-ended events.
+YEARS = (2000, 2030)
+
+
+def _day(rng: random.Random) -> datetime.date:
+    start = datetime.date(YEARS[0], 1, 1).toordinal()
+    end = datetime.date(YEARS[1], 12, 31).toordinal()
+    return datetime.date.fromordinal(rng.randint(start, end))
+
+
+def _edtf(rng: random.Random) -> str:
+    d = _day(rng)
+    roll = rng.random()
+    if roll < 0.50:
+        return d.isoformat()
+    if roll < 0.70:
+        return f"{d.year}-{d.month:02d}"
+    if roll < 0.75:
+        return f"{d.year}-{rng.choice((21, 22, 23, 24, 33, 34, 35, 36))}"
+    if roll < 0.85:
+        return f"{d.year}{rng.choice(('', '', '~', '?'))}"
+    if roll < 0.90:
+        first = min(d.day, 20)
+        return (
+            f"{d.year}-{d.month:02d}-{first:02d}/{d.year}-{d.month:02d}-{first + 7:02d}"
+        )
+    if roll < 0.95:
+        return f"{d.year}/{d.year + rng.randint(1, 3)}"
+    if roll < 0.98:
+        return f"{str(d.year)[:3]}X"
+    if roll < 0.99:
+        return f"{d.year}/.."
+    return f"../{d.year}"
+
+
+def build_database(path: Path, n: int, seed: int = 7) -> None:
+    """Migrate a fresh SQLite file and bulk-insert `n` published events."""
+    sys.path.insert(0, str(REPO))
+    from corpus.dates import describe_edtf
+
+    if path.exists():
+        path.unlink()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    subprocess.run(
+        [str(PYTHON), "manage.py", "migrate", "-v", "0"], cwd=REPO, env=env, check=True
+    )
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=OFF")
+    kinds = [row[0] for row in db.execute("SELECT id FROM timeline_eventkind")]
+    now = datetime.datetime.now(datetime.UTC).isoformat(sep=" ")
+    db.execute("INSERT INTO corpus_publisher (name, url) VALUES ('Bench News', '')")
+    text = "Bench article. " * 20
+    docs = []
+    for i in range(100):
+        cur = db.execute(
+            "INSERT INTO corpus_document (title, publisher_id, author, url, language, "
+            "published_on, text, sha256, source_name, created_at, updated_at) "
+            "VALUES (?, 1, '', ?, 'en', '2023-09-04', ?, ?, '', ?, ?)",
+            (
+                f"Article {i}",
+                f"https://example.org/{i}",
+                text + str(i),
+                f"{i:064d}",
+                now,
+                now,
+            ),
+        )
+        docs.append(cur.lastrowid)
+    rng = random.Random(seed)
+    start = time.monotonic()
+    batch: list[tuple] = []
+    cites: list[tuple] = []
+
+    def flush() -> None:
+        fields = (
+            "key, title, summary, kind_id, date_edtf, date_text, date_lower, "
+            "date_upper, "
+            "date_precision, date_display, modality, status, origin, seed_hash, "
+            "seed_fingerprint, review_note, created_at, updated_at, version"
+        )
+        db.executemany(
+            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 19})",
+            batch,
+        )
+        db.executemany(
+            "INSERT INTO timeline_citation (event_id, document_id, quote, start, end, "
+            "needs_review, created_at) VALUES (?, ?, 'Bench article.', 0, 14, 0, ?)",
+            cites,
+        )
+        batch.clear()
+        cites.clear()
+
+    # describe_edtf's own cache is bounded; a dict keeps each distinct value's
+    # parse (about 1 ms) to once.
+    described: dict[str, object] = {}
+    for i in range(1, n + 1):
+        edtf = _edtf(rng)
+        info = described.get(edtf)
+        if info is None:
+            info = described[edtf] = describe_edtf(edtf)
+        batch.append(
+            (
+                i,
+                f"bench-{i}",
+                f"Bench event {i}",
+                "Synthetic.",
+                rng.choice(kinds),
+                edtf,
+                "",
+                info.lower.isoformat(),
+                info.upper.isoformat(),
+                info.precision,
+                info.display,
+                "actual",
+                "published",
+                "curated",
+                "",
+                "",
+                "",
+                now,
+                now,
+                1,
+            )
+        )
+        cites.append((i, rng.choice(docs), now))
+        if len(batch) >= 20_000:
+            flush()
+    flush()
+    db.commit()
+    db.execute("ANALYZE")
+    db.commit()
+    db.close()
+    print(f"inserted {n:,} events in {time.monotonic() - start:.1f} s")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, path: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server on {port} did not come up")
+
+
+def windows(count: int, seed: int = 11) -> list[tuple[str, str, int]]:
+    """Rotating (from, to, kind) queries: months, quarters and years, 2000-2030."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        d = _day(rng)
+        length = rng.choice((30, 91, 365))
+        start = d.replace(day=1)
+        end = start + datetime.timedelta(days=length)
+        out.append((start.isoformat(), end.isoformat(), rng.randint(1, 11)))
+    return out
+
+
+def run_client(
+    port: int, paths: list[str], concurrency: int, time_limit: float
+) -> dict:
+    """Fire `paths` over `concurrency` keep-alive connections; stop at time_limit."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + time_limit
+    chunks = [paths[i::concurrency] for i in range(concurrency)]
+
+    def worker(chunk: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        for path in chunk:
+            if time.monotonic() > deadline:
+                break
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            mine.append(time.perf_counter() - t0)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+        conn.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(worker, chunks))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def explain(path: Path) -> str:
+    """The SQL and EXPLAIN QUERY PLAN of one API page query, built by the app."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from timeline import selectors
+    from timeline.api.filters import EventFilterSet
+
+    filterset = EventFilterSet(
+        QueryDict("date_from=2023-01-01&date_to=2023-12-31&kind=deal"),
+        queryset=selectors.event_queryset(),
+    )
+    assert filterset.is_valid(), filterset.errors
+    selectors.precision_spans()
+    with CaptureQueriesContext(connection) as captured:
+        selectors.event_page_ids(
+            filterset.qs,
+            ordering=selectors.ORDERINGS["date"],
+            limit=51,
+            overlap_from=filterset.overlap_from,
+        )
+    sql = captured.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = "\n".join(
+            f"{row[0]:>3} {row[1]:>3} {row[3]}" for row in cursor.fetchall()
+        )
+    return f"SQL:\n{sql}\n\nEXPLAIN QUERY PLAN:\n{plan}"
+
+
+def ensure_datasette() -> Path:
+    binary = DATASETTE_VENV / "bin" / "datasette"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
+        subprocess.run(
+            [
+                str(DATASETTE_VENV / "bin" / "pip"),
+                "install",
+                "-q",
+                f"datasette=={DATASETTE_VERSION}",
+            ],
+            check=True,
+        )
+    return binary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing DB")
+    parser.add_argument("--no-datasette", action="store_true")
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"bench-{args.events}.sqlite3"
+    if not (args.reuse and path.exists()):
+        build_database(path, args.events)
+
+    queries = windows(args.requests)
+    kinds = dict(
+        sqlite3.connect(path).execute("SELECT id, slug FROM timeline_eventkind")
+    )
+    api_paths = [
+        "/api/events/?"
+        + urllib.parse.urlencode({"date_from": a, "date_to": b, "kind": kinds[k]})
+        for a, b, k in queries
+    ]
+    ds_paths = [
+        "/bench/timeline_event.json?"
+        + urllib.parse.urlencode(
+            {
+                "date_lower__lte": b,
+                "date_upper__gte": a,
+                "kind_id": k,
+                "status": "published",
+                "_sort": "date_lower",
+                "_size": 50,
+                "_shape": "objects",
+                "_nocount": 1,
+                "_nofacet": 1,
+            }
+        )
+        for a, b, k in queries
+    ]
+
+    results = {}
+    api_port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "TIMELINE_API_ANON_RATE": "100000000/second",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{api_port}",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        wait_for(api_port, "/api/kinds/")
+        run_client(api_port, api_paths[:200], args.concurrency, 30)  # warm up
+        results["timeline"] = run_client(
+            api_port, api_paths, args.concurrency, args.time_limit
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    if not args.no_datasette:
+        binary = ensure_datasette()
+        ds_port = free_port()
+        datasette = subprocess.Popen(
+            [
+                str(binary),
+                "serve",
+                "-i",
+                str(path),
+                "--port",
+                str(ds_port),
+                "--setting",
+                "sql_time_limit_ms",
+                "30000",
+                "--setting",
+                "max_returned_rows",
+                "1000",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            ds_paths = [p.replace("/bench/", f"/{path.stem}/") for p in ds_paths]
+            wait_for(ds_port, f"/{path.stem}.json")
+            run_client(ds_port, ds_paths[:200], args.concurrency, 30)
+            results["datasette"] = run_client(
+                ds_port, ds_paths, args.concurrency, args.time_limit
+            )
+        finally:
+            datasette.terminate()
+            datasette.wait(10)
+
+    print(
+        f"\n{args.events:,} events; {args.requests} requests per server, "
+        f"concurrency {args.concurrency}, gunicorn {args.workers} workers x 2 threads"
+    )
+    print(
+        f"{'server':<10} {'requests':>8} {'errors':>6} {'req/s':>8} "
+        f"{'p50 ms':>8} {'p99 ms':>8}"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:<10} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.1f} "
+            f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+        )
+    if "datasette" in results:
+        ratio = results["timeline"]["rps"] / results["datasette"]["rps"]
+        print(f"timeline / datasette requests/s: {ratio:.1f}x")
+    print()
+    print(explain(path))
+    (OUT / f"results-{args.events}.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Fixtures for the API tests: a client, published events from EDTF, users."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    CitationFactory,
+    EntityFactory,
+    EventFactory,
+    EventKindFactory,
+    UserFactory,
+)
+from timeline.models import Event, EventEntity
+from timeline.selectors import invalidate_span_cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # Throttle counters and the span cache live per process; a test must not
+    # inherit another's.
+    cache.clear()
+    invalidate_span_cache()
+    yield
+    cache.clear()
+    invalidate_span_cache()
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def make_event(db):
+    def make(
+        edtf: str = "2023-09-04",
+        *,
+        kind: str = "deal",
+        status: str = Event.Status.PUBLISHED,
+        sources: int = 0,
+        entity=None,
+        **kwargs,
+    ) -> Event:
+        event = EventFactory(
+            date_edtf=edtf,
+            kind=EventKindFactory(slug=kind),
+            status=status,
+            **kwargs,
+        )
+        for i in range(sources):
+            CitationFactory(event=event, sentence=i % 4)
+        if entity is not None:
+            EventEntity.objects.create(event=event, entity=entity, role="buyer")
+        return event
+
+    return make
+
+
+@pytest.fixture
+def staff_reader(db):
+    user = UserFactory(username="reader", is_staff=False)
+    user.user_permissions.add(Permission.objects.get(codename="view_event"))
+    return user
+
+
+@pytest.fixture
+def entity(db):
+    return EntityFactory(name="Shanghai Municipal Government")

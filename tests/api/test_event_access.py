@@ -1,0 +1,227 @@
+"""Who sees what, writes through the services, ETags, and anonymous throttling."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from tests.factories import curator, editor
+from timeline.models import Event
+
+pytestmark = pytest.mark.django_db
+
+EVENT_KEYS = {
+    "id",
+    "url",
+    "key",
+    "title",
+    "summary",
+    "kind",
+    "date",
+    "modality",
+    "status",
+    "amounts",
+    "entities",
+    "sources",
+    "updated_at",
+    "version",
+}
+
+
+def test_detail_has_the_contract_keys(api, make_event):
+    event = make_event("2005/..", sources=1)
+    data = api.get(f"/api/events/{event.pk}/").json()
+    assert set(data) == EVENT_KEYS
+    assert data["date"] == {
+        "edtf": "2005/..",
+        "display": "since 2005",
+        "text": "",
+        "lower": "2005-01-01",
+        "upper": None,
+        "precision": "interval",
+    }
+    assert set(data["sources"][0]) == {"document", "quote", "start", "end"}
+    assert set(data["sources"][0]["document"]) == {
+        "id",
+        "title",
+        "publisher",
+        "url",
+        "published_on",
+    }
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "rejected"])
+def test_unpublished_events_are_hidden_from_the_public(api, make_event, status):
+    hidden = make_event("2023", status=status)
+    assert api.get(f"/api/events/{hidden.pk}/").status_code == 404
+    assert api.get("/api/events/").json()["results"] == []
+    assert (
+        hidden.title
+        not in b"".join(api.get("/api/events/?format=csv").streaming_content).decode()
+    )
+
+
+def test_merged_away_events_are_not_listed(api, make_event):
+    survivor = make_event("2023")
+    merged = make_event("2023", merged_into=survivor)
+    ids = [e["id"] for e in api.get("/api/events/").json()["results"]]
+    assert ids == [survivor.pk]
+    assert api.get(f"/api/events/{merged.pk}/").status_code == 404
+
+
+def test_readers_with_permission_see_drafts_and_filter_by_status(
+    api, make_event, staff_reader
+):
+    draft = make_event("2023", status="draft")
+    make_event("2023")
+    api.force_authenticate(staff_reader)
+    body = api.get("/api/events/?status=draft").json()
+    assert [e["id"] for e in body["results"]] == [draft.pk]
+    assert api.get(f"/api/events/{draft.pk}/").status_code == 200
+
+
+def test_etag_gives_304_on_list_and_detail(api, make_event):
+    event = make_event("2023")
+    for url in ("/api/events/", f"/api/events/{event.pk}/"):
+        first = api.get(url)
+        assert first.status_code == 200
+        again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+        assert again.content == b""
+
+
+def test_etag_changes_when_the_event_changes(api, make_event):
+    event = make_event("2023")
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    Event.objects.filter(pk=event.pk).update(title="Renamed")
+    response = api.get(f"/api/events/{event.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def a_curator(db):
+    return curator()
+
+
+def test_anonymous_writes_are_refused(api, make_event):
+    event = make_event("2023")
+    assert api.post("/api/events/", {"title": "x"}).status_code == 401
+    assert api.patch(f"/api/events/{event.pk}/", {"title": "x"}).status_code == 401
+    assert api.post(f"/api/events/{event.pk}/publish/").status_code == 401
+
+
+def test_token_user_creates_a_draft_through_the_service(api, a_curator):
+    token = Token.objects.create(user=a_curator)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.post(
+        "/api/events/",
+        {
+            "key": "new-deal",
+            "title": "New deal",
+            "kind": "deal",
+            "date_edtf": "2023-08",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "draft"
+    event = Event.objects.get(key="new-deal")
+    assert event.history.first().history_user == a_curator
+
+
+def test_create_with_a_bad_date_is_a_400(api, a_curator):
+    api.force_authenticate(a_curator)
+    response = api.post(
+        "/api/events/",
+        {"key": "bad", "title": "Bad", "kind": "deal", "date_edtf": "2023-13"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "date_edtf" in response.json()
+
+
+def test_stale_version_is_a_409_and_changes_nothing(api, make_event, a_curator):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(a_curator)
+    ok = api.patch(
+        f"/api/events/{event.pk}/", {"title": "First", "version": 1}, format="json"
+    )
+    assert ok.status_code == 200, ok.json()
+    assert ok.json()["version"] == 2
+    stale = api.patch(
+        f"/api/events/{event.pk}/", {"title": "Second", "version": 1}, format="json"
+    )
+    assert stale.status_code == 409
+    assert "version" in stale.json()
+    event.refresh_from_db()
+    assert (event.title, event.version) == ("First", 2)
+
+
+def test_stale_if_match_is_a_412_and_changes_nothing(api, make_event, a_curator):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(a_curator)
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    Event.objects.filter(pk=event.pk).update(title="Changed elsewhere")
+    response = api.patch(
+        f"/api/events/{event.pk}/",
+        {"title": "Mine", "version": 1},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 412
+    event.refresh_from_db()
+    assert event.title == "Changed elsewhere"
+
+
+def test_current_if_match_is_accepted(api, make_event, a_curator):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(a_curator)
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    response = api.patch(
+        f"/api/events/{event.pk}/", {"title": "Mine"}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 200, response.json()
+
+
+def test_workflow_transitions_follow_the_review_rules(api, make_event, a_curator):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(a_curator)
+    assert api.post(f"/api/events/{event.pk}/submit/").status_code == 200
+    # A curator cannot publish: the service's permission check answers.
+    assert api.post(f"/api/events/{event.pk}/publish/").status_code == 403
+    api.force_authenticate(editor())
+    assert api.post(f"/api/events/{event.pk}/publish/").json()["status"] == "published"
+    # Publishing twice is an invalid transition: 409.
+    assert api.post(f"/api/events/{event.pk}/publish/").status_code == 409
+    reject = api.post(f"/api/events/{event.pk}/withdraw/", {"reason": "Wrong date"})
+    assert reject.status_code == 200
+    assert reject.json()["status"] != "published"
+
+
+def test_reject_needs_a_reason(api, make_event):
+    event = make_event("2023", status="in_review")
+    api.force_authenticate(editor())
+    response = api.post(f"/api/events/{event.pk}/reject/", {"reason": ""})
+    assert response.status_code == 409
+    assert "reason" in response.json()["status"][0]
+
+
+def test_anonymous_clients_are_throttled_at_the_configured_rate(
+    api, make_event, settings
+):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    codes = [api.get("/api/kinds/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_other_endpoints_list_and_page(api, make_event):
+    make_event("2023", sources=3)
+    kinds = api.get("/api/kinds/?page_size=2").json()
+    assert len(kinds["results"]) == 2 and kinds["next"]
+    documents = api.get("/api/documents/").json()["results"]
+    assert len(documents) == 3 and "text" not in documents[0]
+    assert api.get("/api/entities/").status_code == 200
+    assert api.get("/api/documents/?cursor=bad").status_code == 400

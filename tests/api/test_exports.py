@@ -1,0 +1,202 @@
+"""Exports of /api/events/ parsed back by real parsers: csv, icalendar, JSON Schema."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+
+import icalendar
+import jsonschema
+import pytest
+
+from timeline.api.renderers import CSV_COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response) -> str:
+    assert response.status_code == 200
+    assert response.streaming, "exports are streamed"
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+@pytest.fixture
+def exported(make_event):
+    return {
+        "day": make_event("2023-09-04", sources=2, title="Approval, with comma"),
+        "month": make_event("2023-08", kind="approval"),
+        "late_august": make_event("2023-08-21/2023-08-31"),
+        "years": make_event("2018/2020"),
+        "since": make_event("2005/..", kind="policy"),
+        "until": make_event("../2030"),
+        "draft": make_event("2023-05", status="draft"),
+    }
+
+
+def test_csv_has_one_row_per_event_with_first_source_and_count(api, exported):
+    response = api.get("/api/events/?format=csv&date=2023")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(body(response))))
+    assert list(rows[0]) == CSV_COLUMNS
+    by_id = {int(r["id"]): r for r in rows}
+    assert set(by_id) == {
+        exported[k].pk for k in ("day", "month", "late_august", "since", "until")
+    }
+    day = by_id[exported["day"].pk]
+    first = exported["day"].citations.order_by("id").first()
+    assert day["title"] == "Approval, with comma"
+    assert day["sources_count"] == "2"
+    assert day["source_quote"] == first.quote
+    assert day["source_title"] == first.document.title
+    since = by_id[exported["since"].pk]
+    assert (since["date_lower"], since["date_upper"]) == ("2005-01-01", "")
+
+
+def test_csv_applies_every_filter(api, exported):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(body(api.get("/api/events/?format=csv&kind=policy")))
+        )
+    )
+    assert [int(r["id"]) for r in rows] == [exported["since"].pk]
+
+
+def test_ics_parses_with_all_day_and_spanning_events(api, exported):
+    response = api.get("/api/events/?format=ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(body(response))
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert len(events) == 6  # the draft is not public
+    day = events[f"event-{exported['day'].pk}@timeline"]
+    assert day.decoded("DTSTART") == datetime.date(2023, 9, 4)
+    assert day.decoded("DTEND") == datetime.date(2023, 9, 5)
+    month = events[f"event-{exported['month'].pk}@timeline"]
+    assert month.decoded("DTSTART") == datetime.date(2023, 8, 1)
+    assert month.decoded("DTEND") == datetime.date(2023, 9, 1)
+    assert "precision: month" in str(month["DESCRIPTION"])
+    since = events[f"event-{exported['since'].pk}@timeline"]
+    assert since.decoded("DTSTART") == datetime.date(2005, 1, 1)
+    assert "since 2005" in str(since["DESCRIPTION"])
+    until = events[f"event-{exported['until'].pk}@timeline"]
+    assert until.decoded("DTSTART") == datetime.date(2030, 12, 31)
+
+
+TIMELINEJS_DATE = {
+    "type": "object",
+    "required": ["year"],
+    "properties": {
+        "year": {"type": "integer"},
+        "month": {"type": "integer", "minimum": 1, "maximum": 12},
+        "day": {"type": "integer", "minimum": 1, "maximum": 31},
+    },
+    "additionalProperties": False,
+}
+TIMELINEJS_SCHEMA = {
+    "type": "object",
+    "required": ["events"],
+    "properties": {
+        "title": {"type": "object"},
+        "events": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["start_date", "text", "unique_id"],
+                "properties": {
+                    "start_date": TIMELINEJS_DATE,
+                    "end_date": TIMELINEJS_DATE,
+                    "display_date": {"type": "string"},
+                    "group": {"type": "string"},
+                    "text": {
+                        "type": "object",
+                        "properties": {
+                            "headline": {"type": "string"},
+                            "text": {"type": "string"},
+                        },
+                    },
+                    "media": {
+                        "type": "object",
+                        "required": ["url"],
+                        "properties": {
+                            "url": {"type": "string"},
+                            "credit": {"type": "string"},
+                            "caption": {"type": "string"},
+                        },
+                    },
+                    "unique_id": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def test_timelinejs_dates_carry_only_justified_parts(api, exported):
+    data = json.loads(body(api.get("/api/events/?format=timelinejs")))
+    jsonschema.validate(data, TIMELINEJS_SCHEMA)
+    slides = {s["unique_id"]: s for s in data["events"]}
+    day = slides[f"event-{exported['day'].pk}"]
+    assert day["start_date"] == {"year": 2023, "month": 9, "day": 4}
+    assert "end_date" not in day
+    assert day["display_date"] == "4 September 2023"
+    assert day["media"]["credit"].startswith("Publisher")
+    assert slides[f"event-{exported['month'].pk}"]["start_date"] == {
+        "year": 2023,
+        "month": 8,
+    }
+    assert slides[f"event-{exported['month'].pk}"]["group"] == "approval"
+    years = slides[f"event-{exported['years'].pk}"]
+    assert (years["start_date"], years["end_date"]) == ({"year": 2018}, {"year": 2020})
+    late = slides[f"event-{exported['late_august'].pk}"]
+    assert late["end_date"] == {"year": 2023, "month": 8, "day": 31}
+    assert late["display_date"] == "late August 2023"
+
+
+JSONLD_SCHEMA = {
+    "type": "object",
+    "required": ["@context", "@graph"],
+    "properties": {
+        "@context": {"const": "https://schema.org"},
+        "@graph": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["@type", "name", "url"],
+                "properties": {
+                    "@type": {"const": "Event"},
+                    "startDate": {"type": "string", "pattern": r"^\d{4}(-\d{2}){0,2}$"},
+                    "endDate": {"type": "string", "pattern": r"^\d{4}(-\d{2}){0,2}$"},
+                    "citation": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["@type", "headline"],
+                            "properties": {"@type": {"const": "NewsArticle"}},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def test_jsonld_events_have_native_precision_and_cite_articles(api, exported):
+    response = api.get("/api/events/?format=jsonld")
+    assert response["Content-Type"].startswith("application/ld+json")
+    data = json.loads(body(response))
+    jsonschema.validate(data, JSONLD_SCHEMA)
+    items = {item["identifier"]: item for item in data["@graph"]}
+    assert items[exported["day"].key]["startDate"] == "2023-09-04"
+    assert len(items[exported["day"].key]["citation"]) == 2
+    assert items[exported["month"].key]["startDate"] == "2023-08"
+    assert "endDate" not in items[exported["since"].key]
+    assert items[exported["years"].key]["endDate"] == "2020"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "ics", "timelinejs", "jsonld"])
+def test_detail_renders_in_every_format(api, exported, fmt):
+    response = api.get(f"/api/events/{exported['day'].pk}/?format={fmt}")
+    assert response.status_code == 200
+    assert "with comma" in response.content.decode()  # ICS escapes the comma

@@ -1,0 +1,345 @@
+"""FilterSets for the API: query parameters are their attribute names.
+
+Date windows accept ISO dates and EDTF; the window semantics (overlaps or
+within, open ends) are DESIGN.md's "Date filtering semantics".
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters as filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from corpus.dates import InvalidEdtf, describe_edtf
+from corpus.models import Document, Publisher
+from timeline.models import Citation, Entity, Event, EventEntity, EventKind
+from timeline.selectors import ORDERINGS
+
+DATE_MATCHES = ("overlaps", "within")
+
+DATE_FROM_HELP = (
+    "Start of the query window: an ISO date (`2023-03-01`) or any EDTF value, "
+    "of which the **first** day counts (`2023` = from 2023-01-01, `2023-08` = "
+    "from 2023-08-01). Absent: the window has no start."
+)
+DATE_TO_HELP = (
+    "End of the query window: an ISO date or any EDTF value, of which the "
+    "**last** day counts (`2023` = to 2023-12-31, `2023-22` = to 2023-08-31). "
+    "Absent: the window has no end. A window that ends before it starts is a 400."
+)
+DATE_HELP = (
+    "The query window as one EDTF value: `2023` (the year), `2023-08` (a "
+    "month), `2023-22` (summer 2023), `2018/2020`, `2005/..` (open end). "
+    "Cannot be combined with `date_from`/`date_to`."
+)
+DATE_MATCH_HELP = (
+    "`overlaps` (default): an event matches when its interval shares at least "
+    "one day with the window (`date_upper >= from and date_lower <= to`), so "
+    "`?date=2023` finds 4 September 2023, 2018/2020's successor 2022/2024, "
+    "and 'since 2005' (`2005/..`). `within`: the event's whole interval lies "
+    "inside the window (`date_lower >= from and date_upper <= to`), so "
+    "`?date=2023&date_match=within` finds August 2023 but not 2022/2024 nor "
+    "'since 2005', which never ends."
+)
+Q_HELP = (
+    "Text search over title, summary, quotes and entity names (PostgreSQL "
+    "full-text search in websearch syntax on PostgreSQL; case-insensitive "
+    "substring match on SQLite)."
+)
+STATUS_HELP = (
+    "Only for users who may see unpublished events (permission "
+    "`timeline.view_event`); anyone may ask for `published`."
+)
+ORDERING_HELP = (
+    "`date` (default: by lower bound, then upper bound, then id), `-date`, "
+    "`updated`, `-updated`, `title`, `-title`. Every ordering ends with the id, "
+    "so cursor pages are stable when many events share a date."
+)
+
+
+def parse_window_value(value: str, *, end: bool) -> datetime.date:
+    """First (or last, with `end`) day of an ISO date or EDTF value."""
+    try:
+        info = describe_edtf(value)
+    except InvalidEdtf as exc:
+        raise forms.ValidationError(
+            f"{value!r} is not an ISO date or EDTF value (e.g. 2023, 2023-08, "
+            "2023-08-21)."
+        ) from exc
+    if "/" in value or value.startswith(("[", "{")):
+        raise forms.ValidationError(
+            f"{value!r} is an interval; use date= for an interval window."
+        )
+    return info.upper if end else info.lower
+
+
+class WindowDateField(forms.CharField):
+    """A form field turning an ISO/EDTF value into the window's first or last day."""
+
+    def __init__(self, *args, end: bool = False, **kwargs):
+        self.end = end
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        return parse_window_value(value, end=self.end)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class WindowDateFilter(filters.Filter):
+    """Collects one end of the window; EventFilterSet.filter_queryset applies it."""
+
+    field_class = WindowDateField
+
+    def filter(self, qs, value):
+        return qs
+
+
+class EdtfField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return describe_edtf(value)
+        except InvalidEdtf as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class EdtfFilter(filters.Filter):
+    field_class = EdtfField
+
+    def filter(self, qs, value):
+        return qs
+
+
+class KindFilter(filters.ModelMultipleChoiceFilter):
+    """Kinds by slug: `?kind=deal&kind=approval` or `?kind=deal,approval`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("queryset", EventKind.objects.all())
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(kind__in=[kind.pk for kind in value])
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.ModelChoiceFilter):
+    """A related object by id; an unknown id is a 400, not an empty list."""
+
+
+class CommaMultipleWidget(forms.SelectMultiple):
+    """Accepts repeated parameters and comma-separated values alike."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if values is None:
+            return []
+        if isinstance(values, str):
+            values = [values]
+        return [part.strip() for value in values for part in value.split(",") if part]
+
+
+class EventFilterSet(filters.FilterSet):
+    date_from = WindowDateFilter(help_text=DATE_FROM_HELP)
+    date_to = WindowDateFilter(help_text=DATE_TO_HELP, end=True)
+    date = EdtfFilter(help_text=DATE_HELP)
+    date_match = filters.ChoiceFilter(
+        choices=[(m, m) for m in DATE_MATCHES],
+        method="filter_noop",
+        help_text=DATE_MATCH_HELP,
+        empty_label=None,
+    )
+    kind = KindFilter(
+        widget=CommaMultipleWidget,
+        help_text="Event kind slug(s): `deal`, or `deal,approval`, or repeated.",
+    )
+    modality = filters.MultipleChoiceFilter(
+        choices=Event.Modality.choices,
+        widget=CommaMultipleWidget,
+        help_text="`actual`, `planned` or `forecast` (one or several).",
+    )
+    entity = IdFilter(
+        queryset=Entity.objects.all(),
+        method="filter_entity",
+        help_text="Entity id: events that involve this entity in any role.",
+    )
+    document = IdFilter(
+        queryset=Document.objects.all(),
+        method="filter_document",
+        help_text="Document id: events citing this document.",
+    )
+    publisher = IdFilter(
+        queryset=Publisher.objects.all(),
+        method="filter_publisher",
+        help_text="Publisher id: events citing a document from this publisher.",
+    )
+    q = filters.CharFilter(method="filter_q", help_text=Q_HELP, max_length=200)
+    status = filters.MultipleChoiceFilter(
+        choices=Event.Status.choices, widget=CommaMultipleWidget, help_text=STATUS_HELP
+    )
+    ordering = filters.ChoiceFilter(
+        choices=[(name, name) for name in ORDERINGS],
+        method="filter_noop",
+        help_text=ORDERING_HELP,
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def __init__(self, *args, can_see_unpublished: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_see_unpublished = can_see_unpublished
+
+    # -- validation across parameters --------------------------------------
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid:
+            return False
+        data = self.form.cleaned_data
+        window = self.form.data
+        if data.get("date") is not None and (
+            window.get("date_from") or window.get("date_to")
+        ):
+            self.form.add_error(
+                "date", "date cannot be combined with date_from or date_to."
+            )
+        lower, upper = self.window
+        if lower and upper and lower > upper:
+            self.form.add_error(
+                "date_to",
+                f"The window ends ({upper}) before it starts ({lower}).",
+            )
+        statuses = set(data.get("status") or [])
+        if statuses - {Event.Status.PUBLISHED} and not self.can_see_unpublished:
+            self.form.add_error(
+                "status",
+                "Only users who may see unpublished events can filter by status.",
+            )
+        return self.form.is_valid() and not self.form.errors
+
+    @property
+    def window(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The query window [from, to]; None for an open end."""
+        data = getattr(self.form, "cleaned_data", {})
+        edtf = data.get("date")
+        if edtf is not None:
+            lower = None if edtf.is_open_start else edtf.lower
+            upper = None if edtf.is_open_end else edtf.upper
+            return lower, upper
+        return data.get("date_from"), data.get("date_to")
+
+    @property
+    def match_mode(self) -> str:
+        return self.form.cleaned_data.get("date_match") or "overlaps"
+
+    @property
+    def ordering_name(self) -> str:
+        return self.form.cleaned_data.get("ordering") or "date"
+
+    @property
+    def overlap_from(self) -> datetime.date | None:
+        """The window start when an interval-aware plan applies (see selectors)."""
+        return self.window[0] if self.match_mode == "overlaps" else None
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        lower, upper = self.window
+        if self.match_mode == "within":
+            return queryset.within(lower, upper)
+        return queryset.overlapping(lower, upper)
+
+    # -- filter methods ----------------------------------------------------
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_entity(self, queryset, name, value):
+        return queryset.filter(
+            Exists(EventEntity.objects.filter(event=OuterRef("pk"), entity=value))
+        )
+
+    def filter_document(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Citation.objects.filter(event=OuterRef("pk"), document=value))
+        )
+
+    def filter_publisher(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Citation.objects.filter(event=OuterRef("pk"), document__publisher=value)
+            )
+        )
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            query = SearchQuery(value, search_type="websearch", config="simple")
+            own = Q(
+                pk__in=Event.objects.annotate(
+                    search=SearchVector("title", "summary", config="simple")
+                )
+                .filter(search=query)
+                .values("pk")
+            )
+            quotes = Citation.objects.annotate(
+                search=SearchVector("quote", config="simple")
+            ).filter(event=OuterRef("pk"), search=query)
+            names = EventEntity.objects.annotate(
+                search=SearchVector("entity__name", config="simple")
+            ).filter(event=OuterRef("pk"), search=query)
+        else:
+            own = Q(title__icontains=value) | Q(summary__icontains=value)
+            quotes = Citation.objects.filter(
+                event=OuterRef("pk"), quote__icontains=value
+            )
+            names = EventEntity.objects.filter(
+                event=OuterRef("pk"), entity__name__icontains=value
+            )
+        return queryset.filter(own | Exists(quotes) | Exists(names))
+
+
+class DocumentFilterSet(filters.FilterSet):
+    publisher = IdFilter(queryset=Publisher.objects.all(), help_text="Publisher id.")
+    published_from = filters.DateFilter(
+        field_name="published_on", lookup_expr="gte", help_text="ISO date."
+    )
+    published_to = filters.DateFilter(
+        field_name="published_on", lookup_expr="lte", help_text="ISO date."
+    )
+    q = filters.CharFilter(
+        field_name="title", lookup_expr="icontains", help_text="Text in the title."
+    )
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+
+class EntityFilterSet(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Entity.Kind.choices, help_text="Entity kind.")
+    q = filters.CharFilter(
+        field_name="name", lookup_expr="icontains", help_text="Text in the name."
+    )
+
+    class Meta:
+        model = Entity
+        fields: list[str] = []

@@ -1,0 +1,466 @@
+"""API views: thin layers that parse the request, call selectors or services, render.
+
+Events are read through timeline.selectors (visibility, related rows, keyset
+pages) and written through timeline.services (workflow rules, history,
+optimistic locking).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+from corpus.models import Document
+from timeline import selectors
+from timeline.api import filters, pagination
+from timeline.api.filters import DocumentFilterSet, EntityFilterSet, EventFilterSet
+from timeline.api.renderers import EXPORT_RENDERERS
+from timeline.api.serializers import (
+    DocumentSerializer,
+    EntitySerializer,
+    EventKindSerializer,
+    EventSerializer,
+    EventWriteSerializer,
+    TransitionSerializer,
+)
+from timeline.models import Entity, Event, EventKind
+from timeline.services import events as event_services
+from timeline.services import review
+
+EXPORT_FORMATS = {renderer.format: renderer for renderer in EXPORT_RENDERERS}
+EXPORT_CHUNK = 500
+
+
+def representation_etag(data) -> str:
+    """A strong ETag from the representation's data (not its rendering)."""
+    payload = json.dumps(data, cls=JSONEncoder, sort_keys=True).encode()
+    return '"' + hashlib.sha256(payload).hexdigest()[:40] + '"'
+
+
+class ConditionalGetMixin:
+    """ETag on every 200 GET, and 304 when If-None-Match already has it."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # What a reader may see depends on who they are.
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and isinstance(response, Response)
+            and response.data is not None
+        ):
+            response["ETag"] = representation_etag(response.data)
+            not_modified = get_conditional_response(
+                request._request, etag=response["ETag"], response=response
+            )
+            if not_modified is not response:
+                not_modified["Vary"] = response["Vary"]
+                return not_modified
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as exc:  # DRF's answer to ?format=unknown
+            formats = ", ".join(r.format for r in self.get_renderers())
+            raise exceptions.ValidationError(
+                {"format": [f"Unknown format; use one of: {formats}."]}
+            ) from exc
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever the export format asked for: a CSV or
+        # calendar renderer cannot say which parameter was wrong.
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            )
+        return super().handle_exception(exc)
+
+
+class IsAuthenticatedForWrites(permissions.BasePermission):
+    """Reads are public; the services check the exact permission of each write."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The event changed since you fetched it (If-Match)."
+
+
+def _filter_parameters() -> list[OpenApiParameter]:
+    """The event filters for the schema, with the FilterSet's own help texts.
+
+    Declared here because drf-spectacular drops the descriptions of custom
+    django-filter fields; the names and texts still come from the FilterSet.
+    """
+    enums = {
+        "date_match": list(filters.DATE_MATCHES),
+        "ordering": list(selectors.ORDERINGS),
+        "modality": list(Event.Modality.values),
+        "status": list(Event.Status.values),
+        "kind": None,
+    }
+    parameters = []
+    for name, field in EventFilterSet.base_filters.items():
+        many = name in ("kind", "modality", "status")
+        kind = int if name in ("entity", "document", "publisher") else str
+        parameters.append(
+            OpenApiParameter(
+                name,
+                {"type": "array", "items": {"type": "string"}} if many else kind,
+                description=field.extra.get("help_text", ""),
+                enum=None if many else enums.get(name),
+                explode=True if many else None,
+            )
+        )
+    return parameters
+
+
+PAGE_PARAMETERS = [
+    *_filter_parameters(),
+    OpenApiParameter("cursor", str, description=pagination.CURSOR_HELP),
+    OpenApiParameter("page_size", int, description=pagination.PAGE_SIZE_HELP),
+    OpenApiParameter(
+        "format",
+        str,
+        enum=["json", "csv", "ics", "timelinejs", "jsonld"],
+        description=(
+            "`json` (default, paginated). Exports are the **whole** filtered "
+            "list, streamed: `csv` (one row per event, its first source and a "
+            "sources count), `ics` (iCalendar: day-precision events are all-day "
+            "events; coarser ones span their whole interval and say their "
+            "precision in the description; open-ended ones sit on their known "
+            "day), `timelinejs` (TimelineJS 3 JSON), `jsonld` (schema.org Event "
+            "items at native date precision, citing NewsArticles)."
+        ),
+    ),
+]
+
+# A raw schema, not a serializer: drf-spectacular would wrap a list action's
+# serializer in an array, but a page is one object.
+EVENT_PAGE = {
+    "type": "object",
+    "required": ["next", "results"],
+    "properties": {
+        "next": {
+            "type": "string",
+            "format": "uri",
+            "nullable": True,
+            "description": "The next page, or null on the last one.",
+        },
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+    },
+}
+ERROR = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Invalid parameters: a body naming each parameter and the problem.",
+)
+EXPORT_TYPES = {
+    "text/csv": OpenApiTypes.STR,
+    "text/calendar": OpenApiTypes.STR,
+    "application/vnd.timelinejs+json": OpenApiTypes.OBJECT,
+    "application/ld+json": OpenApiTypes.OBJECT,
+}
+
+
+class EventSchema(AutoSchema):
+    """A page of events is one object ({next, results}), not an array; the
+    filters are declared explicitly in `_filter_parameters`."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Published events, filtered by date window, kind, entity, text…",
+        parameters=PAGE_PARAMETERS,
+        responses={
+            (200, "application/json"): EVENT_PAGE,
+            **{(200, media): kind for media, kind in EXPORT_TYPES.items()},
+            400: ERROR,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One event (404 unless you may see it).",
+        responses={200: EventSerializer, 400: ERROR, 404: ERROR},
+    ),
+    create=extend_schema(
+        request=EventWriteSerializer, responses={201: EventSerializer, 400: ERROR}
+    ),
+    update=extend_schema(
+        request=EventWriteSerializer,
+        responses={200: EventSerializer, 400: ERROR, 409: ERROR, 412: ERROR},
+    ),
+    partial_update=extend_schema(
+        request=EventWriteSerializer,
+        responses={200: EventSerializer, 400: ERROR, 409: ERROR, 412: ERROR},
+    ),
+)
+class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, *EXPORT_RENDERERS]
+    permission_classes = [IsAuthenticatedForWrites]
+    lookup_value_converter = "int"
+    schema = EventSchema()
+
+    def get_queryset(self):
+        return selectors.event_queryset(user=self.request.user)
+
+    def get_filterset(self) -> EventFilterSet:
+        filterset = EventFilterSet(
+            self.request.query_params,
+            queryset=self.get_queryset(),
+            request=self.request,
+            can_see_unpublished=selectors.user_can_see_unpublished(self.request.user),
+        )
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        return filterset
+
+    def get_object(self) -> Event:
+        try:
+            return selectors.event_get(user=self.request.user, pk=self.kwargs["pk"])
+        except Event.DoesNotExist as exc:
+            raise exceptions.NotFound("No such event.") from exc
+
+    # -- reads ---------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        filterset = self.get_filterset()
+        ordering = selectors.ORDERINGS[filterset.ordering_name]
+        export = EXPORT_FORMATS.get(request.accepted_renderer.format)
+        if export is not None:
+            return self.export(filterset, ordering, request.accepted_renderer)
+        size = pagination.parse_page_size(request.query_params.get("page_size"))
+        cursor = request.query_params.get("cursor")
+        after = pagination.decode_cursor(cursor, ordering) if cursor else None
+        keys = selectors.event_page_ids(
+            filterset.qs,
+            ordering=ordering,
+            limit=size + 1,
+            after=after,
+            overlap_from=filterset.overlap_from,
+        )
+        page, more = keys[:size], len(keys) > size
+        events = selectors.events_by_ids(key[-1] for key in page)
+        return Response(
+            {
+                "next": pagination.next_link(request, ordering, page[-1])
+                if more
+                else None,
+                "results": self.get_serializer(events, many=True).data,
+            }
+        )
+
+    def export(self, filterset, ordering, renderer) -> StreamingHttpResponse:
+        qs = filterset.qs.order_by(*selectors.order_by_args(ordering))
+        events = selectors.event_with_related(qs).iterator(chunk_size=EXPORT_CHUNK)
+        context = self.get_serializer_context()
+        rows = (EventSerializer(event, context=context).data for event in events)
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in renderer.stream(rows)),
+            content_type=f"{renderer.media_type}; charset=utf-8",
+        )
+        extension = {"timelinejs": "json", "jsonld": "jsonld"}.get(
+            renderer.format, renderer.format
+        )
+        response["Content-Disposition"] = f'inline; filename="events.{extension}"'
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    # -- writes --------------------------------------------------------------
+
+    def _check_if_match(self, event: Event) -> None:
+        expected = self.request.headers.get("If-Match")
+        if not expected or expected.strip() == "*":
+            return
+        current = representation_etag(self.get_serializer(event).data)
+        offered = [tag.strip().removeprefix("W/") for tag in expected.split(",")]
+        if current not in offered:
+            raise PreconditionFailed()
+
+    def _respond(self, event: Event, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.events_by_ids([event.pk])
+        data = self.get_serializer(fresh[0] if fresh else event).data
+        return Response(data, status=code, headers={"ETag": representation_etag(data)})
+
+    def create(self, request, *args, **kwargs):
+        serializer = EventWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        event = event_services.event_create(data=data, user=request.user)
+        return self._respond(event, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        event = self.get_object()
+        self._check_if_match(event)
+        serializer = EventWriteSerializer(
+            event,
+            data=request.data,
+            partial=partial,
+            context={"if_match": bool(request.headers.get("If-Match"))},
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", event.version)
+        try:
+            event = event_services.event_update(
+                event=event, data=data, user=request.user, expected_version=expected
+            )
+        except event_services.StaleVersion as exc:
+            raise Conflict({"version": [exc.message]}) from exc
+        return self._respond(event)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def _transition(self, request, service, *, reason_arg: str) -> Response:
+        event = self.get_object()
+        self._check_if_match(event)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = serializer.validated_data
+        try:
+            event = service(
+                event=event,
+                user=request.user,
+                expected_version=params.get("version"),
+                **{reason_arg: params.get("reason", "")},
+            )
+        except event_services.StaleVersion as exc:
+            raise Conflict({"version": [exc.message]}) from exc
+        except review.InvalidTransition as exc:
+            raise Conflict({"status": [str(exc)]}) from exc
+        return self._respond(event)
+
+    TRANSITION_SCHEMA = {
+        "request": TransitionSerializer,
+        "responses": {200: EventSerializer, 403: ERROR, 404: ERROR, 409: ERROR},
+    }
+
+    @extend_schema(summary="Send a draft to review.", **TRANSITION_SCHEMA)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, review.event_submit, reason_arg="note")
+
+    @extend_schema(summary="Publish an event in review.", **TRANSITION_SCHEMA)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._transition(request, review.event_publish, reason_arg="note")
+
+    @extend_schema(summary="Reject (a reason is required).", **TRANSITION_SCHEMA)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._transition(request, review.event_reject, reason_arg="reason")
+
+    @extend_schema(summary="Take a published event back.", **TRANSITION_SCHEMA)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition(request, review.event_withdraw, reason_arg="reason")
+
+
+class IdCursorPagination(CursorPagination):
+    ordering = "id"
+    page_size = pagination.DEFAULT_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = pagination.MAX_PAGE_SIZE
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from exc
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        return pagination.parse_page_size(raw)
+
+
+def _read_only_schema(serializer):
+    return extend_schema_view(
+        list=extend_schema(
+            responses={200: serializer(many=True), 400: ERROR},
+            parameters=[
+                OpenApiParameter(
+                    "page_size", int, description=pagination.PAGE_SIZE_HELP
+                )
+            ],
+        ),
+        retrieve=extend_schema(responses={200: serializer, 400: ERROR, 404: ERROR}),
+    )
+
+
+class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = IdCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    lookup_value_converter = "int"
+
+
+@_read_only_schema(EventKindSerializer)
+class EventKindViewSet(ReadOnlyViewSet):
+    """Event kinds; filter events with their `slug`."""
+
+    queryset = EventKind.objects.order_by("id")
+    serializer_class = EventKindSerializer
+
+
+@_read_only_schema(DocumentSerializer)
+class DocumentViewSet(ReadOnlyViewSet):
+    """Source documents (news articles), without their full text."""
+
+    queryset = Document.objects.select_related("publisher").defer("text")
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+
+
+@_read_only_schema(EntitySerializer)
+class EntityViewSet(ReadOnlyViewSet):
+    """Organisations, companies, places, people and programmes."""
+
+    queryset = Entity.objects.all()
+    serializer_class = EntitySerializer
+    filterset_class = EntityFilterSet
+
+
+def api_not_found(request, *args, **kwargs):
+    """JSON 404 for any unknown /api/ path, so consumers never parse HTML."""
+    return JsonResponse({"detail": "Not found."}, status=404)
