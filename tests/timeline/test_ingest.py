@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from corpus.models import Document
 from timeline.models import Citation, Event
+from timeline.selectors import review_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +218,12 @@ def test_tag_dates_names_the_bad_line(tmp_path):
 
     with pytest.raises(CommandError, match="line 2: invalid JSON"):
         run("tag_dates", jsonl=str(source))
+
+
+def test_ingested_events_wait_in_the_editors_review_queue(article):
+    run("ingest", str(article))
+
+    queued = list(review_queue())
+    assert {e.origin for e in queued} == {Event.Origin.EXTRACTED}
+    assert len(queued) == Event.objects.count()
+    assert all(e.submitted_at is not None for e in queued)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from corpus.extraction.articles import ArticleAnalysis, analyse_article
 from corpus.extraction.events import EventCandidate
@@ -156,6 +157,10 @@ def _create_event(
         status=Event.Status.IN_REVIEW,
         origin=Event.Origin.EXTRACTED,
         confidence=candidate.confidence,
+        # Waiting since ingest: the review queue orders by submission time.
+        submitted_at=timezone.now(),
+        review_note="Proposed by the extractor from "
+        f"{document.source_name or document.title}.",
     )
     event.full_clean()
     event._change_reason = CHANGE_REASON
