@@ -267,6 +267,28 @@ def citation_add(
     return citation
 
 
+def _move_rows(
+    rows, seen: set, marker, *, survivor, user, reason: str
+) -> tuple[int, int]:
+    """Re-point `rows` at `survivor`, skipping those whose marker it already has.
+
+    Returns (moved, skipped). Each move is saved on its own so history records it.
+    """
+    moved = skipped = 0
+    for row in rows:
+        key = marker(row)
+        if key in seen:
+            skipped += 1
+            continue
+        seen.add(key)
+        row.event = survivor
+        row._history_user = user
+        row._change_reason = reason
+        row.save(update_fields=["event"])
+        moved += 1
+    return moved, skipped
+
+
 def event_merge(
     *, survivor: Event, others: Iterable[Event], user: Any, reason: str = ""
 ) -> MergeReport:
@@ -302,39 +324,26 @@ def event_merge(
         amounts = {(a.value, a.currency, a.text) for a in survivor.amounts.all()}
         roles = set(survivor.roles.values_list("entity_id", "role"))
         for other in others:
-            for citation in other.citations.all():
-                span = (citation.document_id, citation.start, citation.end)
-                if span in spans:
-                    report.duplicates_skipped += 1
-                    continue
-                spans.add(span)
-                citation.event = survivor
-                citation._history_user = user
-                citation._change_reason = f"Moved by merge of event {other.pk}"
-                citation.save(update_fields=["event"])
-                report.citations_moved += 1
-            for amount in other.amounts.all():
-                marker = (amount.value, amount.currency, amount.text)
-                if marker in amounts:
-                    report.duplicates_skipped += 1
-                    continue
-                amounts.add(marker)
-                amount.event = survivor
-                amount._history_user = user
-                amount._change_reason = f"Moved by merge of event {other.pk}"
-                amount.save(update_fields=["event"])
-                report.amounts_moved += 1
-            for role in other.roles.all():
-                marker = (role.entity_id, role.role)
-                if marker in roles:
-                    report.duplicates_skipped += 1
-                    continue
-                roles.add(marker)
-                role.event = survivor
-                role._history_user = user
-                role._change_reason = f"Moved by merge of event {other.pk}"
-                role.save(update_fields=["event"])
-                report.entities_moved += 1
+            reason = f"Moved by merge of event {other.pk}"
+            moves = (
+                (
+                    other.citations.all(),
+                    spans,
+                    lambda c: (c.document_id, c.start, c.end),
+                ),
+                (other.amounts.all(), amounts, lambda a: (a.value, a.currency, a.text)),
+                (other.roles.all(), roles, lambda r: (r.entity_id, r.role)),
+            )
+            moved = [
+                _move_rows(
+                    rows, seen, marker, survivor=survivor, user=user, reason=reason
+                )
+                for rows, seen, marker in moves
+            ]
+            report.citations_moved += moved[0][0]
+            report.amounts_moved += moved[1][0]
+            report.entities_moved += moved[2][0]
+            report.duplicates_skipped += sum(skipped for _, skipped in moved)
 
             merged = locked[other.pk]
             merged.merged_into = survivor

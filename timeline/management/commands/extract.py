@@ -1,5 +1,6 @@
 """`manage.py extract FILE... --format json`: print candidate events, write nothing."""
 
+import datetime
 import json
 from pathlib import Path
 
@@ -10,11 +11,27 @@ from corpus.extraction.headers import parse_date_string
 from corpus.reading import ArticleReadError
 
 
-def published_on_option(value: str):
-    try:
-        return parse_date_string(value)
-    except ValueError as exc:
-        raise CommandError(f"--published-on: {exc}") from exc
+def add_article_arguments(parser) -> None:
+    """The FILE... and --published-on arguments that extract and ingest share."""
+    parser.add_argument("files", nargs="+", type=Path, help="Articles or folders.")
+    parser.add_argument(
+        "--published-on",
+        help="Publication date to use when a page carries none (2025-07-11).",
+    )
+
+
+def article_options(options) -> tuple[list[Path], datetime.date | None]:
+    """The article paths (folders expanded) and the parsed --published-on."""
+    published_on = None
+    if options["published_on"]:
+        try:
+            published_on = parse_date_string(options["published_on"])
+        except ValueError as exc:
+            raise CommandError(f"--published-on: {exc}") from exc
+    paths = article_paths([Path(p) for p in options["files"]])
+    if not paths:
+        raise CommandError("no article files found")
+    return paths, published_on
 
 
 class Command(BaseCommand):
@@ -24,22 +41,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", type=Path, help="Articles or folders.")
+        add_article_arguments(parser)
         parser.add_argument("--format", choices=["json"], default="json")
-        parser.add_argument(
-            "--published-on",
-            help="Publication date to use when the page carries none (2025-07-11).",
-        )
 
     def handle(self, *args, **options):
-        published_on = (
-            published_on_option(options["published_on"])
-            if options["published_on"]
-            else None
-        )
-        paths = article_paths(options["files"])
-        if not paths:
-            raise CommandError("extract: no article files found")
+        paths, published_on = article_options(options)
         for path in paths:
             try:
                 analysis = analyse_article(path, published_on=published_on)

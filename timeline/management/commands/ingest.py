@@ -5,8 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from corpus.extraction.articles import article_paths
-from timeline.management.commands.extract import published_on_option
+from timeline.management.commands.extract import (
+    add_article_arguments,
+    article_options,
+)
 from timeline.services.ingest import IngestError, documents_ingest
 
 
@@ -19,21 +21,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", type=Path, help="Articles or folders.")
-        parser.add_argument(
-            "--published-on",
-            help="Publication date to use when a page carries none (2025-07-11).",
-        )
+        add_article_arguments(parser)
 
     def handle(self, *args, **options):
-        published_on = (
-            published_on_option(options["published_on"])
-            if options["published_on"]
-            else None
-        )
-        paths = article_paths(options["files"])
-        if not paths:
-            raise CommandError("ingest: no article files found")
+        paths, published_on = article_options(options)
         show_progress = (
             self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
         )
