@@ -93,6 +93,13 @@ DATABASES = {
     )
 }
 
+# SQLite only: statements run on each new connection, separated by ";", e.g.
+# "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536" for a large
+# read-mostly file (bench/api.py sets this). Unset: SQLite's own defaults.
+SQLITE_INIT_COMMAND = os.environ.get("DATABASE_SQLITE_INIT_COMMAND", "")
+if SQLITE_INIT_COMMAND and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = SQLITE_INIT_COMMAND
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import (
     Count,
     OuterRef,
@@ -26,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
+from django.db.models.sql.where import AND, ExtraWhere
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -245,6 +247,158 @@ def events_by_ids(ids: Iterable[int]) -> list[Event]:
     return events
 
 
+EVENT_ROW_FIELDS = {
+    "id": "id",
+    "key": "key",
+    "title": "title",
+    "summary": "summary",
+    "kind": "kind__slug",
+    "date_edtf": "date_edtf",
+    "date_display": "date_display",
+    "date_text": "date_text",
+    "date_lower": "date_lower",
+    "date_upper": "date_upper",
+    "date_precision": "date_precision",
+    "modality": "modality",
+    "status": "status",
+    "updated_at": "updated_at",
+    "version": "version",
+}
+AMOUNT_ROW_FIELDS = {
+    "value": "value",
+    "currency": "currency",
+    "text": "text",
+    "is_approximate": "is_approximate",
+}
+ROLE_ROW_FIELDS = {
+    "id": "entity_id",
+    "name": "entity__name",
+    "kind": "entity__kind",
+    "role": "role",
+    "wikidata_id": "entity__wikidata_id",
+}
+SOURCE_ROW_FIELDS = {
+    "document_id": "document_id",
+    "title": "document__title",
+    "publisher": "document__publisher__name",
+    "url": "document__url",
+    "published_on": "document__published_on",
+    "quote": "quote",
+    "start": "start",
+    "end": "end",
+}
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """An event instance (related rows attached) as an `event_rows_by_ids` row."""
+    cache = getattr(event, "_prefetched_objects_cache", {})
+    amounts = cache.get("amounts", event.amounts.all())
+    roles = cache.get("roles", event.roles.all())
+    citations = cache.get("citations", event.citations.all())
+    row = {name: getattr(event, name) for name in EVENT_ROW_FIELDS}
+    row["kind"] = event.kind.slug
+    row["amounts"] = [
+        {name: getattr(a, name) for name in AMOUNT_ROW_FIELDS} for a in amounts
+    ]
+    row["entities"] = [
+        {
+            "id": r.entity.pk,
+            "name": r.entity.name,
+            "kind": r.entity.kind,
+            "role": r.role,
+            "wikidata_id": r.entity.wikidata_id,
+        }
+        for r in roles
+    ]
+    row["sources"] = [
+        {
+            "document_id": c.document.pk,
+            "title": c.document.title,
+            "publisher": c.document.publisher.name if c.document.publisher_id else None,
+            "url": c.document.url,
+            "published_on": c.document.published_on,
+            "quote": c.quote,
+            "start": c.start,
+            "end": c.end,
+        }
+        for c in citations
+    ]
+    return row
+
+
+# Compiled SQL (and result converters) of the page's row queries, per thread
+# (each thread has its own connection) and per number of ids: the SQL differs
+# only in its parameters, and compiling cost more than running it.
+_compiled = threading.local()
+
+
+def _values_by_ids(
+    model: type, ids: list[int], column: str, fields: Sequence[str]
+) -> list[list[Any]]:
+    """`model.objects.filter(<column>__in=ids).order_by("id").values_list(*fields)`,
+    compiled once per shape and executed with `ids` as its parameters."""
+    cache = _compiled.__dict__.setdefault("queries", {})
+    shape = (model, column, tuple(fields), len(ids))
+    compiled = cache.get(shape)
+    if compiled is None:
+        # Distinct placeholders: an IN lookup drops duplicates from its list.
+        qs = (
+            model._default_manager.filter(**{f"{column}__in": range(1, len(ids) + 1)})
+            .order_by("id")
+            .values_list(*fields)
+        )
+        compiler = qs.query.get_compiler(using=qs.db)
+        sql, params = compiler.as_sql()
+        if list(params) != list(range(1, len(ids) + 1)):
+            raise AssertionError(f"unexpected parameters for {shape}")
+        select = [col for col, _, _ in compiler.select]
+        compiled = cache[shape] = (qs.db, sql, compiler.get_converters(select))
+    alias, sql, converters = compiled
+    db = connections[alias]
+    with db.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = [list(row) for row in cursor.fetchall()]
+    for row in rows:
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, db)
+            row[position] = value
+    return rows
+
+
+def event_rows_by_ids(ids: Iterable[int]) -> list[dict[str, Any]]:
+    """What the API representation shows of events, as plain dicts in the order
+    of `ids`: four queries in all, and no model instances.
+
+    A 50-event page as model instances (events, kinds, citations, documents,
+    publishers) took longer to build than its queries took to run. Rows have
+    the shape of `event_row`, which serves single instances.
+    """
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    names = list(EVENT_ROW_FIELDS)
+    found = {
+        values[0]: dict(zip(names, values, strict=True))
+        for values in _values_by_ids(Event, ids, "id", EVENT_ROW_FIELDS.values())
+    }
+    for row in found.values():
+        row["amounts"], row["entities"], row["sources"] = [], [], []
+    for name, model, fields in (
+        ("sources", Citation, SOURCE_ROW_FIELDS),
+        ("amounts", Amount, AMOUNT_ROW_FIELDS),
+        ("entities", EventEntity, ROLE_ROW_FIELDS),
+    ):
+        keys = list(fields)
+        for event_id, *values in _values_by_ids(
+            model, ids, "event_id", ["event_id", *fields.values()]
+        ):
+            if event_id in found:  # unless deleted between the queries
+                found[event_id][name].append(dict(zip(keys, values, strict=True)))
+    return [found[pk] for pk in ids if pk in found]
+
+
 _span_lock = threading.Lock()
 _span_cache: dict[str, Any] = {"at": 0.0, "spans": None}
 
@@ -381,7 +535,10 @@ def event_page_ids(
     """Keys (the ordering's fields, id last) of the next `limit` rows: one query.
 
     With an overlap window the query is a UNION ALL of `overlap_arms`, each an
-    ordered index range scan, merged by the database and cut at `limit`.
+    ordered index range scan, merged by the database and cut at `limit`. The
+    filtered query is compiled once and each arm appends its own terms (see
+    `_overlap_arm_sql`): compiling nine arms and their union through the ORM
+    cost more than running them.
     """
     if after is not None:
         qs = qs.filter(keyset_after(ordering, after))
@@ -389,9 +546,87 @@ def event_page_ids(
     if overlap_from is None:
         keys = qs.order_by(*order_by_args(ordering)).values_list(*ordering.fields)
         return list(keys[:limit])
-    arms = [
-        qs.filter(arm).values_list(*ordering.fields)
-        for arm in overlap_arms(overlap_from)
-    ]
+    keys = qs.values_list(*ordering.fields)
+    query = keys.query
+    if query.combinator or query.is_sliced or query.group_by or query.annotations:
+        return _page_ids_through_orm(keys, ordering, limit, overlap_from)
+    # A placeholder term, last in the WHERE and so last in the parameters,
+    # which each arm replaces with its own terms.
+    query.where.add(ExtraWhere([ARM_PLACEHOLDER], []), AND)
+    db = connections[keys.db]
+    compiler = query.get_compiler(connection=db)
+    try:
+        base_sql, base_params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    if base_sql.count(ARM_PLACEHOLDER) != 1:
+        return _page_ids_through_orm(
+            qs.values_list(*ordering.fields), ordering, limit, overlap_from
+        )
+    parts, params = [], []
+    for arm_sql, arm_params in _overlap_arm_sql(overlap_from, db):
+        parts.append(base_sql.replace(f"({ARM_PLACEHOLDER})", f"({arm_sql})"))
+        params += [*base_params, *arm_params]
+    if db.features.supports_slicing_ordering_in_compound:
+        parts = [f"({part})" for part in parts]
+    direction = "DESC" if ordering.descending else "ASC"
+    order = ", ".join(f"{i} {direction}" for i in range(1, len(ordering.fields) + 1))
+    sql = f"{' UNION ALL '.join(parts)} ORDER BY {order} LIMIT {int(limit)}"
+    converters = compiler.get_converters([col for col, _, _ in compiler.select])
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    return [tuple(row) for row in rows]
+
+
+ARM_PLACEHOLDER = "timeline_overlap_arm"
+
+
+def _page_ids_through_orm(
+    keys: QuerySet, ordering: Ordering, limit: int, overlap_from: datetime.date
+) -> list[tuple[Any, ...]]:
+    """The same UNION ALL built by the ORM, for queries `_overlap_arm_sql`
+    cannot extend (grouped or combined ones)."""
+    arms = [keys.filter(arm) for arm in overlap_arms(overlap_from)]
     union = arms[0].union(*arms[1:], all=True)
     return list(union.order_by(*order_by_args(ordering))[:limit])
+
+
+def _overlap_arm_sql(date_from: datetime.date, db: Any) -> list[tuple[str, list[Any]]]:
+    """`overlap_arms` as SQL terms (with their parameters) on the event table.
+
+    Kept in step with `overlap_arms` by tests/api/test_event_page_sql.py, which
+    compares both plans row for row.
+    """
+    table = db.ops.quote_name(Event._meta.db_table)
+    precision, lower, upper = (
+        f"{table}.{db.ops.quote_name(name)}"
+        for name in ("date_precision", "date_lower", "date_upper")
+    )
+    open_lower = db.ops.adapt_datefield_value(OPEN_LOWER)
+    open_upper = db.ops.adapt_datefield_value(OPEN_UPPER)
+    interval = Event.Precision.INTERVAL.value
+    arms = [
+        (f"{precision} = %s AND {upper} >= %s", [interval, open_upper]),
+        (
+            f"{precision} = %s AND {lower} = %s AND {upper} < %s",
+            [interval, open_lower, open_upper],
+        ),
+    ]
+    bounded = (
+        f"{precision} = %s AND {lower} >= %s AND NOT ({lower} = %s OR {upper} = %s)"
+    )
+    for name, span in sorted(precision_spans().items()):
+        try:
+            floor = date_from - datetime.timedelta(days=span)
+        except OverflowError:
+            floor = OPEN_LOWER
+        arms.append(
+            (
+                bounded,
+                [name, db.ops.adapt_datefield_value(floor), open_lower, open_upper],
+            )
+        )
+    return arms

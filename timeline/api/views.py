@@ -41,6 +41,8 @@ from timeline.api.serializers import (
     EventSerializer,
     EventWriteSerializer,
     TransitionSerializer,
+    event_representation,
+    event_url_prefix,
 )
 from timeline.models import Entity, Event, EventKind
 from timeline.services import events as event_services
@@ -277,13 +279,17 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             overlap_from=filterset.overlap_from,
         )
         page, more = keys[:size], len(keys) > size
-        events = selectors.events_by_ids(key[-1] for key in page)
+        rows = selectors.event_rows_by_ids(key[-1] for key in page)
+        prefix = event_url_prefix(request)
         return Response(
             {
                 "next": pagination.next_link(request, ordering, page[-1])
                 if more
                 else None,
-                "results": self.get_serializer(events, many=True).data,
+                "results": [
+                    event_representation(row, url=f"{prefix}{row['id']}/")
+                    for row in rows
+                ],
             }
         )
 
