@@ -19,6 +19,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import (
     Count,
+    Exists,
     OuterRef,
     Prefetch,
     Q,
@@ -32,7 +33,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER
-from timeline.models import Amount, Citation, Event, EventEntity
+from corpus.models import Document
+from timeline.models import Amount, Citation, Entity, Event, EventEntity
 
 # A sentence ends at ., ! or ? followed by space, or at a blank line.
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n\s*\n")
@@ -166,6 +168,35 @@ def event_queryset(*, user: Any = None) -> QuerySet[Event]:
     if user_can_see_unpublished(user):
         return Event.objects.all()
     return Event.objects.filter(status=Event.Status.PUBLISHED, merged_into__isnull=True)
+
+
+def document_queryset(*, user: Any = None) -> QuerySet[Document]:
+    """Documents `user` may read: the public sees only sources of published events.
+
+    An ingested article whose candidates still wait for review is not public
+    yet: its extracted title and metadata are machine-made and unreviewed.
+    """
+    documents = Document.objects.select_related("publisher").defer("text")
+    if user_can_see_unpublished(user):
+        return documents
+    published = Citation.objects.filter(
+        document=OuterRef("pk"),
+        event__status=Event.Status.PUBLISHED,
+        event__merged_into__isnull=True,
+    )
+    return documents.filter(Exists(published))
+
+
+def entity_queryset(*, user: Any = None) -> QuerySet[Entity]:
+    """Entities `user` may read: the public sees only those of published events."""
+    if user_can_see_unpublished(user):
+        return Entity.objects.all()
+    published = EventEntity.objects.filter(
+        entity=OuterRef("pk"),
+        event__status=Event.Status.PUBLISHED,
+        event__merged_into__isnull=True,
+    )
+    return Entity.objects.filter(Exists(published))
 
 
 def event_with_related(qs: QuerySet[Event]) -> QuerySet[Event]:

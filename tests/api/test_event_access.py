@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.factories import curator, editor
+from tests.factories import EntityFactory, curator, editor
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,29 @@ def test_other_endpoints_list_and_page(api, make_event):
     assert len(documents) == 3 and "text" not in documents[0]
     assert api.get("/api/entities/").status_code == 200
     assert api.get("/api/documents/?cursor=bad").status_code == 400
+
+
+def test_public_sees_only_documents_and_entities_of_published_events(
+    api, make_event, entity, staff_reader
+):
+    published = make_event("2023", sources=1, entity=entity)
+    queued_entity = EntityFactory(name="Unreviewed Extracted Name")
+    queued = make_event("2024", status="in_review", sources=1, entity=queued_entity)
+    public_doc = published.citations.get().document
+    queued_doc = queued.citations.get().document
+
+    documents = {d["id"] for d in api.get("/api/documents/").json()["results"]}
+    entities = {e["id"] for e in api.get("/api/entities/").json()["results"]}
+
+    assert public_doc.pk in documents
+    assert queued_doc.pk not in documents
+    assert api.get(f"/api/documents/{queued_doc.pk}/").status_code == 404
+    assert entity.pk in entities
+    assert queued_entity.pk not in entities
+    assert api.get(f"/api/entities/{queued_entity.pk}/").status_code == 404
+
+    api.force_authenticate(staff_reader)
+    documents = {d["id"] for d in api.get("/api/documents/").json()["results"]}
+    entities = {e["id"] for e in api.get("/api/entities/").json()["results"]}
+    assert {public_doc.pk, queued_doc.pk} <= documents
+    assert {entity.pk, queued_entity.pk} <= entities

@@ -453,18 +453,24 @@ class EventKindViewSet(ReadOnlyViewSet):
 class DocumentViewSet(ReadOnlyViewSet):
     """Source documents (news articles), without their full text."""
 
-    queryset = Document.objects.select_related("publisher").defer("text")
+    queryset = Document.objects.none()  # for the schema; see get_queryset
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet
+
+    def get_queryset(self):
+        return selectors.document_queryset(user=self.request.user)
 
 
 @_read_only_schema(EntitySerializer)
 class EntityViewSet(ReadOnlyViewSet):
     """Organisations, companies, places, people and programmes."""
 
-    queryset = Entity.objects.all()
+    queryset = Entity.objects.none()  # for the schema; see get_queryset
     serializer_class = EntitySerializer
     filterset_class = EntityFilterSet
+
+    def get_queryset(self):
+        return selectors.entity_queryset(user=self.request.user)
 
 
 def api_not_found(request, *args, **kwargs):
