@@ -142,6 +142,9 @@ def _count(
     words, phrases, starts, chinese = lexicon
     counts: dict[str, int] = {}
     found: dict[str, list[str]] = {}
+    # Most sentences carry no cue of a lexicon at all: one C-level set test.
+    if starts.isdisjoint(tokens) and not CJK.search(text):
+        return counts, found
     last = len(tokens) - 1
     # Few tokens of a sentence are cues: filter them in one comprehension
     # instead of looking every token and every pair up in Python.
@@ -163,6 +166,11 @@ def _count(
             counts[label] = counts.get(label, 0) + 1
             found.setdefault(label, []).append(match.group(0))
     return counts, found
+
+
+def _may_target(text: str) -> bool:
+    """Whether TARGET_YEAR can match: a substring test is far cheaper."""
+    return "到" in text or "by " in text.lower()
 
 
 _KIND_LEXICON = (KIND_WORDS, KIND_PHRASES, KIND_STARTS, KIND_ZH)
@@ -197,6 +205,6 @@ def _modality(text: str, tokens: list[str]) -> str | None:
     counts, _ = _count(text, tokens, _MODALITY_LEXICON)
     if counts.get("forecast"):
         return "forecast"
-    if counts.get("planned") or TARGET_YEAR.search(text):
+    if counts.get("planned") or (_may_target(text) and TARGET_YEAR.search(text)):
         return "planned"
     return None

@@ -52,6 +52,27 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 
+# Substrings BOILERPLATE cannot match without: testing them is far cheaper
+# than the case-insensitive regex. Case-insensitive matching also pairs "s",
+# "k" and "i" with characters that lower() leaves alone; those take the regex.
+_BOILERPLATE_WORDS = (
+    "updated",
+    "published",
+    "posted",
+    "copyright",
+    "all rights reserved",
+    "share",
+)
+_BOILERPLATE_CHARS = ("©", "\u017f", "\u212a", "\u0130", "\u0131")
+
+
+def _may_be_boilerplate(text: str) -> bool:
+    if any(char in text for char in _BOILERPLATE_CHARS):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _BOILERPLATE_WORDS)
+
+
 MAX_TITLE = 120
 MIN_WORDS = 5
 MIN_CJK_CHARS = 10
@@ -77,6 +98,9 @@ def extract_events(
         while t_index < len(timexes) and timexes[t_index].end <= sentence.end:
             dates.append(timexes[t_index])
             t_index += 1
+        # Most sentences carry no date: skip them before gathering amounts.
+        if not dates or not _eventful(sentence):
+            continue
         while a_index < len(amounts) and amounts[a_index].start < sentence.start:
             a_index += 1
         sentence_amounts = []
@@ -84,8 +108,6 @@ def extract_events(
         while j < len(amounts) and amounts[j].end <= sentence.end:
             sentence_amounts.append(amounts[j])
             j += 1
-        if not dates or not _eventful(sentence):
-            continue
         candidates.extend(
             _candidates_for(sentence, dates, sentence_amounts, published_on)
         )
@@ -104,7 +126,7 @@ def _usable(timex: Timex) -> bool:
 
 def _eventful(sentence: Sentence) -> bool:
     text = sentence.text
-    if BOILERPLATE.search(text):
+    if _may_be_boilerplate(text) and BOILERPLATE.search(text):
         return False
     if CJK.search(text):
         return len(CJK.findall(text)) >= MIN_CJK_CHARS
@@ -148,7 +170,8 @@ DATELINE = re.compile(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*")
 
 def _title(text: str) -> str:
     title = SPACES.sub(" ", text).strip()
-    title = DATELINE.sub("", title)
+    if "--" in title:  # no dateline without its dashes: skip the regex
+        title = DATELINE.sub("", title)
     title = title.rstrip(".。;；")
     if len(title) <= MAX_TITLE:
         return title
@@ -245,14 +268,20 @@ def _quote_tokens(quote: str, cache: dict[str, set[str]]) -> set[str]:
 def _merge_repeats(candidates: list[EventCandidate]) -> list[EventCandidate]:
     """Keep one candidate per real-world fact (the first, most confident)."""
     kept: list[EventCandidate] = []
-    # Every pair is compared: tokenise each quote once, not once per pair.
+    # Only candidates of the same kind and date can be the same fact: compare
+    # within those buckets (indices into `kept`, in order) instead of all pairs.
+    buckets: dict[tuple[str, str], list[int]] = {}
+    # Tokenise each quote once, not once per pair.
     tokens: dict[str, set[str]] = {}
     for candidate in candidates:
-        for i, other in enumerate(kept):
+        bucket = buckets.setdefault((candidate.kind, candidate.date.edtf), [])
+        for i in bucket:
+            other = kept[i]
             if _same_fact(candidate, other, tokens):
                 if candidate.confidence > other.confidence:
                     kept[i] = candidate
                 break
         else:
+            bucket.append(len(kept))
             kept.append(candidate)
     return kept

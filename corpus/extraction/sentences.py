@@ -8,6 +8,7 @@ a blank line or a line break between a short headline-like line and the next.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 __all__ = ["Sentence", "split_sentences"]
@@ -85,6 +86,8 @@ _LINE_BREAK = re.compile(r"\n")
 _END = re.compile(
     r"""(?:[.!?]+["'”’)\]]*(?=\s)|[.!?]+["'”’)\]]*\Z|[。！？；]+[”’」』)）]*)"""
 )
+# The characters _END can start with.
+_MARKS = ".!?。！？；"
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\Z")
 
 
@@ -107,39 +110,65 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and match.group(1).isupper()
 
 
-def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    position = start
-    for match in _END.finditer(text, start, end):
+def _split_block(
+    text: str, start: int, end: int, marks: list[int], out: list[Sentence]
+) -> None:
+    position = resume = start
+    # Every sentence end opens with a terminal mark, so trying _END only where
+    # one stands finds what _END.finditer would, without scanning each
+    # character of the block in the regex engine.
+    for index in range(bisect_left(marks, start), bisect_left(marks, end)):
+        at = marks[index]
+        if at < resume:
+            continue
+        match = _END.match(text, at, end)
+        if match is None:
+            continue
+        resume = match.end()
         mark = match.group(0)
         if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
-            if _is_abbreviation(text, match.start()):
+            if _is_abbreviation(text, at):
                 continue
-            following = text[match.end() : match.end() + 3].lstrip()
+            following = text[resume : resume + 3].lstrip()
             # "... in Beijing. [Photo/VCG]" ends; "approx. 5" and "e.g. the" don't.
             if following[:1].islower():
                 continue
-        _emit(text, position, match.end(), out)
-        position = match.end()
+        _emit(text, position, resume, out)
+        position = resume
     _emit(text, position, end, out)
 
 
+def _mark_positions(text: str) -> list[int]:
+    """Offsets of every terminal mark, found with str.find (a C loop)."""
+    positions: list[int] = []
+    for mark in _MARKS:
+        at = text.find(mark)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(mark, at + 1)
+    positions.sort()
+    return positions
+
+
 def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end, text[start:end]))
+    # str.strip() trims exactly the characters str.isspace() accepts, in C.
+    raw = text[start:end]
+    body = raw.lstrip()
+    if body:
+        start += len(raw) - len(body)
+        body = body.rstrip()
+        out.append(Sentence(start, start + len(body), body))
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text` in order; `text[s.start:s.end] == s.text` always."""
     out: list[Sentence] = []
+    marks = _mark_positions(text)
     block_start = 0
     # Every line break ends a block: news pages put headlines, bylines and
     # paragraphs on lines of their own, and no sentence spans two paragraphs.
     for match in _LINE_BREAK.finditer(text):
-        _split_block(text, block_start, match.start(), out)
+        _split_block(text, block_start, match.start(), marks, out)
         block_start = match.end()
-    _split_block(text, block_start, len(text), out)
+    _split_block(text, block_start, len(text), marks, out)
     return out
