@@ -409,6 +409,7 @@ class EventAdmin(SimpleHistoryAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": "Merge duplicate events",
+                "action": "merge",
                 "events": selectors.with_source_counts(events),
                 "form": form,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
