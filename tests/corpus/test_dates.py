@@ -105,6 +105,8 @@ INVALID = [
     (" 2023", "whitespace"),
     ("2023-13", "not a valid EDTF"),
     ("2023-02-30", "not a valid EDTF"),
+    ("2023-02-29", "not a valid EDTF"),
+    ("2023-00", "not a valid EDTF"),
     ("August 2023", "not a valid EDTF"),
     ("2023/08/04", "not a valid EDTF"),
     ("late 2023", "not a valid EDTF"),
