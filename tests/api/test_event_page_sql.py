@@ -30,6 +30,7 @@ from timeline.api.serializers import (
     event_representation,
     event_url_prefix,
 )
+from timeline.selectors import pages
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def orm_page_ids(filterset, ordering, limit, after):
     if after is not None:
         qs = qs.filter(selectors.keyset_after(ordering, after))
     keys = qs.order_by().values_list(*ordering.fields)
-    return selectors._page_ids_through_orm(
+    return pages._page_ids_through_orm(
         keys, ordering, limit, filterset.overlap_from
     )
 

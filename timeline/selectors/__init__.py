@@ -1,0 +1,75 @@
+"""Reads with their own query plans (STYLE.md "selectors").
+
+- `review`: the review queue and quotes in the context of their article;
+- `events`: who may read what, and the rows the API representation shows;
+- `pages`: keyset pages with an interval-aware plan for date windows, and the
+  public JSON page built by the database.
+"""
+
+from timeline.selectors.events import (
+    AMOUNT_ROW_FIELDS,
+    EVENT_ROW_FIELDS,
+    ROLE_ROW_FIELDS,
+    SOURCE_ROW_FIELDS,
+    document_queryset,
+    entity_queryset,
+    event_get,
+    event_list,
+    event_queryset,
+    event_row,
+    event_rows_by_ids,
+    event_with_related,
+    events_by_ids,
+    user_can_see_unpublished,
+)
+from timeline.selectors.pages import (
+    DEFINED_MAX_SPAN_DAYS,
+    ORDERINGS,
+    Ordering,
+    event_page_ids,
+    invalidate_span_cache,
+    keyset_after,
+    order_by_args,
+    overlap_arms,
+    precision_spans,
+)
+from timeline.selectors.review import (
+    Span,
+    citations_in_context,
+    highlight_spans,
+    quote_context,
+    review_queue,
+    with_source_counts,
+)
+
+__all__ = [
+    "AMOUNT_ROW_FIELDS",
+    "DEFINED_MAX_SPAN_DAYS",
+    "EVENT_ROW_FIELDS",
+    "ORDERINGS",
+    "ROLE_ROW_FIELDS",
+    "SOURCE_ROW_FIELDS",
+    "Ordering",
+    "Span",
+    "citations_in_context",
+    "document_queryset",
+    "entity_queryset",
+    "event_get",
+    "event_list",
+    "event_page_ids",
+    "event_queryset",
+    "event_row",
+    "event_rows_by_ids",
+    "event_with_related",
+    "events_by_ids",
+    "highlight_spans",
+    "invalidate_span_cache",
+    "keyset_after",
+    "order_by_args",
+    "overlap_arms",
+    "precision_spans",
+    "quote_context",
+    "review_queue",
+    "user_can_see_unpublished",
+    "with_source_counts",
+]

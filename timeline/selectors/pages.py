@@ -1,0 +1,275 @@
+"""Keyset pages of events, with an interval-aware plan for date windows.
+
+`event_page_ids` runs an overlap window as a UNION ALL of one arm per precision
+class (`overlap_arms`), each an ordered index range scan; the database merges
+them and stops at the page size.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.db.models.sql.where import AND, ExtraWhere
+
+from corpus.dates import OPEN_LOWER, OPEN_UPPER
+from timeline.models import Event
+
+# The longest interval each precision can describe, in days (upper - lower).
+# These hold by definition of the precision, so they never go stale: a
+# century is at most 36,525 days, a season (winter, Dec-Feb) at most 91.
+DEFINED_MAX_SPAN_DAYS: dict[str, int] = {
+    "day": 0,
+    "month": 30,
+    "season": 91,
+    "year": 365,
+    "decade": 3653,
+    "century": 36525,
+}
+# How long the measured span of free intervals ("2018/2020") is trusted when
+# a write bypassed model signals (bulk_create, queryset.update). Saves through
+# the services invalidate it at once.
+SPAN_CACHE_SECONDS = 60.0
+
+OPEN_ENDED = Q(date_lower=OPEN_LOWER) | Q(date_upper=OPEN_UPPER)
+
+
+_span_lock = threading.Lock()
+_span_cache: dict[str, Any] = {"at": 0.0, "spans": None}
+
+
+def invalidate_span_cache(**_: Any) -> None:
+    with _span_lock:
+        _span_cache["at"] = 0.0
+        _span_cache["spans"] = None
+
+
+post_save.connect(invalidate_span_cache, sender=Event, dispatch_uid="span_cache_save")
+post_delete.connect(invalidate_span_cache, sender=Event, dispatch_uid="span_cache_del")
+
+
+def precision_spans() -> dict[str, int]:
+    """Longest span (days) per precision class, open-ended events aside.
+
+    Days to centuries have a span fixed by their definition, so only free
+    intervals ("2018/2020") are measured: two index-only scans (unmerged rows
+    through the API's covering index, merged ones through their FK index),
+    cached per process. In raw SQL because the ORM's date subtraction on
+    SQLite calls a Python function per row.
+    """
+    now = time.monotonic()
+    with _span_lock:
+        cached = _span_cache["spans"]
+        if cached is not None and now - _span_cache["at"] < SPAN_CACHE_SECONDS:
+            return cached
+    table = Event._meta.db_table
+    if connection.vendor == "sqlite":
+        span = "MAX(julianday(date_upper) - julianday(date_lower))"
+    else:
+        span = "MAX(date_upper - date_lower)"
+    statuses = ", ".join(["%s"] * len(Event.Status.values))
+    open_ended = "date_lower > %s AND date_upper < %s"
+    longest = 0
+    with connection.cursor() as cursor:
+        for where, params in (
+            (
+                f"status IN ({statuses}) AND merged_into_id IS NULL",
+                list(Event.Status.values),
+            ),
+            ("merged_into_id IS NOT NULL", []),
+        ):
+            cursor.execute(
+                f"SELECT {span} FROM {table} WHERE {where} "
+                f"AND date_precision = %s AND {open_ended}",
+                [*params, Event.Precision.INTERVAL, OPEN_LOWER, OPEN_UPPER],
+            )
+            value = cursor.fetchone()[0]
+            longest = max(longest, int(value or 0))
+    spans = {**DEFINED_MAX_SPAN_DAYS, Event.Precision.INTERVAL.value: longest}
+    with _span_lock:
+        _span_cache["spans"] = spans
+        _span_cache["at"] = now
+    return spans
+
+
+def overlap_arms(date_from: datetime.date) -> list[Q]:
+    """Split an overlap filter into classes whose date_lower scan is bounded.
+
+    An event overlapping [from, …] ends on or after `from`; an event of a class
+    whose spans are at most `s` days therefore starts on or after `from - s`.
+    Each class becomes a range scan on (precision, date_lower) instead of a
+    scan over every earlier event. Open-ended events ("since 2005", "until
+    2030") are their own small class. The arms partition the rows, so their
+    UNION ALL equals the plain filter.
+    """
+    # Open ends only come from EDTF intervals ("2005/..", "../2030"), so both
+    # open arms are ordered scans of the (…, precision, date_lower) index too.
+    interval = Event.Precision.INTERVAL
+    arms = [
+        # `>=`, not `=`: an equality would lure SQLite onto the date_upper index.
+        Q(date_precision=interval, date_upper__gte=OPEN_UPPER),
+        Q(date_precision=interval, date_lower=OPEN_LOWER, date_upper__lt=OPEN_UPPER),
+    ]
+    for precision, span in sorted(precision_spans().items()):
+        try:
+            floor = date_from - datetime.timedelta(days=span)
+        except OverflowError:
+            floor = OPEN_LOWER
+        arms.append(Q(date_precision=precision, date_lower__gte=floor) & ~OPEN_ENDED)
+    return arms
+
+
+@dataclass(frozen=True)
+class Ordering:
+    name: str
+    fields: tuple[str, ...]  # model fields, always ending with id
+    descending: bool
+
+
+ORDERINGS: dict[str, Ordering] = {
+    "date": Ordering("date", ("date_lower", "date_upper", "id"), False),
+    "-date": Ordering("-date", ("date_lower", "date_upper", "id"), True),
+    "updated": Ordering("updated", ("updated_at", "id"), False),
+    "-updated": Ordering("-updated", ("updated_at", "id"), True),
+    "title": Ordering("title", ("title", "id"), False),
+    "-title": Ordering("-title", ("title", "id"), True),
+}
+
+
+def keyset_after(ordering: Ordering, values: Sequence[Any]) -> Q:
+    """Rows strictly after `values` in `ordering` (a row-value comparison).
+
+    The leading `>=` on the first field is implied by the OR but spelled out so
+    the database seeks the index instead of testing every row.
+    """
+    op = "lt" if ordering.descending else "gt"
+    first_op = "lte" if ordering.descending else "gte"
+    fields = ordering.fields
+    after = Q()
+    for i, name in enumerate(fields):
+        term = Q(**{f"{name}__{op}": values[i]})
+        for j in range(i):
+            term &= Q(**{fields[j]: values[j]})
+        after |= term
+    return Q(**{f"{fields[0]}__{first_op}": values[0]}) & after
+
+
+def order_by_args(ordering: Ordering) -> list[str]:
+    sign = "-" if ordering.descending else ""
+    return [sign + name for name in ordering.fields]
+
+
+def event_page_ids(
+    qs: QuerySet[Event],
+    *,
+    ordering: Ordering,
+    limit: int,
+    after: Sequence[Any] | None = None,
+    overlap_from: datetime.date | None = None,
+) -> list[tuple[Any, ...]]:
+    """Keys (the ordering's fields, id last) of the next `limit` rows: one query.
+
+    With an overlap window the query is a UNION ALL of `overlap_arms`, each an
+    ordered index range scan, merged by the database and cut at `limit`. The
+    filtered query is compiled once and each arm appends its own terms (see
+    `_overlap_arm_sql`): compiling nine arms and their union through the ORM
+    cost more than running them.
+    """
+    if after is not None:
+        qs = qs.filter(keyset_after(ordering, after))
+    qs = qs.order_by()
+    if overlap_from is None:
+        keys = qs.order_by(*order_by_args(ordering)).values_list(*ordering.fields)
+        return list(keys[:limit])
+    keys = qs.values_list(*ordering.fields)
+    query = keys.query
+    if query.combinator or query.is_sliced or query.group_by or query.annotations:
+        return _page_ids_through_orm(keys, ordering, limit, overlap_from)
+    # A placeholder term, last in the WHERE and so last in the parameters,
+    # which each arm replaces with its own terms.
+    query.where.add(ExtraWhere([ARM_PLACEHOLDER], []), AND)
+    db = connections[keys.db]
+    compiler = query.get_compiler(connection=db)
+    try:
+        base_sql, base_params = compiler.as_sql()
+    except EmptyResultSet:
+        return []
+    if base_sql.count(ARM_PLACEHOLDER) != 1:
+        return _page_ids_through_orm(
+            qs.values_list(*ordering.fields), ordering, limit, overlap_from
+        )
+    parts, params = [], []
+    for arm_sql, arm_params in _overlap_arm_sql(overlap_from, db):
+        parts.append(base_sql.replace(f"({ARM_PLACEHOLDER})", f"({arm_sql})"))
+        params += [*base_params, *arm_params]
+    if db.features.supports_slicing_ordering_in_compound:
+        parts = [f"({part})" for part in parts]
+    direction = "DESC" if ordering.descending else "ASC"
+    order = ", ".join(f"{i} {direction}" for i in range(1, len(ordering.fields) + 1))
+    sql = f"{' UNION ALL '.join(parts)} ORDER BY {order} LIMIT {int(limit)}"
+    converters = compiler.get_converters([col for col, _, _ in compiler.select])
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    return [tuple(row) for row in rows]
+
+
+ARM_PLACEHOLDER = "timeline_overlap_arm"
+
+
+def _page_ids_through_orm(
+    keys: QuerySet, ordering: Ordering, limit: int, overlap_from: datetime.date
+) -> list[tuple[Any, ...]]:
+    """The same UNION ALL built by the ORM, for queries `_overlap_arm_sql`
+    cannot extend (grouped or combined ones)."""
+    arms = [keys.filter(arm) for arm in overlap_arms(overlap_from)]
+    union = arms[0].union(*arms[1:], all=True)
+    return list(union.order_by(*order_by_args(ordering))[:limit])
+
+
+def _overlap_arm_sql(date_from: datetime.date, db: Any) -> list[tuple[str, list[Any]]]:
+    """`overlap_arms` as SQL terms (with their parameters) on the event table.
+
+    Kept in step with `overlap_arms` by tests/api/test_event_page_sql.py, which
+    compares both plans row for row.
+    """
+    table = db.ops.quote_name(Event._meta.db_table)
+    precision, lower, upper = (
+        f"{table}.{db.ops.quote_name(name)}"
+        for name in ("date_precision", "date_lower", "date_upper")
+    )
+    open_lower = db.ops.adapt_datefield_value(OPEN_LOWER)
+    open_upper = db.ops.adapt_datefield_value(OPEN_UPPER)
+    interval = Event.Precision.INTERVAL.value
+    arms = [
+        (f"{precision} = %s AND {upper} >= %s", [interval, open_upper]),
+        (
+            f"{precision} = %s AND {lower} = %s AND {upper} < %s",
+            [interval, open_lower, open_upper],
+        ),
+    ]
+    bounded = (
+        f"{precision} = %s AND {lower} >= %s AND NOT ({lower} = %s OR {upper} = %s)"
+    )
+    for name, span in sorted(precision_spans().items()):
+        try:
+            floor = date_from - datetime.timedelta(days=span)
+        except OverflowError:
+            floor = OPEN_LOWER
+        arms.append(
+            (
+                bounded,
+                [name, db.ops.adapt_datefield_value(floor), open_lower, open_upper],
+            )
+        )
+    return arms
