@@ -87,7 +87,8 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
     kinds = [row[0] for row in db.execute("SELECT id FROM timeline_eventkind")]
-    now = datetime.datetime.now(datetime.UTC).isoformat(sep=" ")
+    # As Django stores datetimes on SQLite: UTC, without an offset.
+    now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
     db.execute("INSERT INTO corpus_publisher (name, url) VALUES ('Bench News', '')")
     text = "Bench article. " * 20
     docs = []
@@ -273,7 +274,7 @@ def explain(path: Path) -> str:
         queryset=selectors.event_queryset(),
     )
     assert filterset.is_valid(), filterset.errors
-    selectors.precision_spans()
+    selectors.longest_interval_days()
     with CaptureQueriesContext(connection) as captured:
         selectors.event_page_ids(
             filterset.qs,

@@ -24,6 +24,7 @@ __all__ = [
     "EdtfDate",
     "InvalidEdtf",
     "describe_edtf",
+    "earliest_start",
 ]
 
 OPEN_LOWER = datetime.date.min  # 0001-01-01: "../2030" starts before anything
@@ -289,3 +290,36 @@ def _describe_plain(
     except ValueError as exc:
         raise InvalidEdtf(f"{text!r} is not a valid EDTF date") from exc
     return EdtfDate(text, lower, lower, "day", f"{lower.day} {MONTHS[m]} {y}")
+
+
+def earliest_start(precision: str, day: datetime.date) -> datetime.date | None:
+    """The earliest `lower` an event of `precision` can have and still end on or
+    after `day`; None for free intervals ("2018/2020"), whose spans are unbounded.
+
+    Months, years, decades and centuries tile the calendar, so such an event
+    ends on or after `day` exactly when its unit is the one holding `day` or a
+    later one. Seasons and the other sub-year groupings (quarters, thirds,
+    halves) overlap one another: the earliest start of any grouping that ends
+    on or after `day` bounds them all. A date query turns this into an index
+    range on `date_lower` per precision (timeline.selectors.pages).
+    """
+    if precision == "day":
+        return day
+    if precision == "month":
+        return day.replace(day=1)
+    if precision == "year":
+        return datetime.date(day.year, 1, 1)
+    if precision == "decade":
+        return datetime.date(max(1, day.year - day.year % 10), 1, 1)
+    if precision == "century":
+        return datetime.date(max(1, day.year - day.year % 100), 1, 1)
+    if precision == "season":
+        return min(
+            _month_start(year, first)
+            for first, last, _ in SEASONS.values()
+            for year in range(max(1, day.year - 1), day.year + 1)
+            if _month_end(year, last) >= day
+        )
+    if precision == "interval":
+        return None
+    raise ValueError(f"unknown precision {precision!r}")

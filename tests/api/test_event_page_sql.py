@@ -41,6 +41,8 @@ SHAPES = [
     "2023-09-04",
     "2023-22",
     "2023-24",
+    "2023-40",  # first half of 2023: seasons reach 181 days
+    "2023-37",
     "2023",
     "2024~",
     "2018/2020",
@@ -57,6 +59,7 @@ WINDOWS = [
     "date_from=2019-12-31&date_to=2020-01-01",
     "date_from=1990-01-01&date_to=1990-12-31",
     "date_from=2024-02&date_to=2024-02",
+    "date_from=2023-05-20&date_to=2023-05-31",
     "date=2023-22",
     "date=2005/..",
     "date_from=0001-01-02",
@@ -78,9 +81,7 @@ def orm_page_ids(filterset, ordering, limit, after):
     if after is not None:
         qs = qs.filter(selectors.keyset_after(ordering, after))
     keys = qs.order_by().values_list(*ordering.fields)
-    return pages._page_ids_through_orm(
-        keys, ordering, limit, filterset.overlap_from
-    )
+    return pages._page_ids_through_orm(keys, ordering, limit, filterset.overlap_from)
 
 
 def plain_page_ids(filterset, ordering, limit, after):

@@ -3,8 +3,16 @@
 import datetime
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from corpus.dates import OPEN_LOWER, OPEN_UPPER, InvalidEdtf, describe_edtf
+from corpus.dates import (
+    OPEN_LOWER,
+    OPEN_UPPER,
+    InvalidEdtf,
+    describe_edtf,
+    earliest_start,
+)
 
 D = datetime.date
 
@@ -128,3 +136,60 @@ def test_open_ends_are_flagged():
     assert describe_edtf("2005/..").is_open_end
     assert not describe_edtf("2005/..").is_open_start
     assert describe_edtf("../2030").is_open_start
+
+
+# Every EDTF form that describes one calendar unit or grouping, not a free
+# interval: plain and qualified days, months and years, unspecified digits,
+# and all the sub-year groupings (21-41).
+years = st.integers(1001, 2999)
+units = st.one_of(
+    st.dates(D(1001, 1, 1), D(2999, 12, 31)).map(str),
+    st.builds(lambda y, m: f"{y}-{m:02d}", years, st.integers(1, 12)),
+    st.builds(lambda y, m: f"{y}-{m:02d}-XX", years, st.integers(1, 12)),
+    years.map(str),
+    years.map(lambda y: f"{y}-XX"),
+    st.builds(lambda y, code: f"{y}-{code}", years, st.integers(21, 41)),
+    years.map(lambda y: f"{str(y)[:3]}X"),
+    years.map(lambda y: f"{str(y)[:2]}XX"),
+)
+qualified = st.builds(lambda v, q: v + q, units, st.sampled_from(["", "~", "?", "%"]))
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(value=qualified, data=st.data())
+def test_an_event_ending_on_or_after_a_day_starts_no_earlier_than_its_floor(
+    value, data
+):
+    # The API's interval plan scans date_lower from this floor per precision:
+    # an event below it that still overlaps would be silently left out.
+    try:
+        info = describe_edtf(value)
+    except InvalidEdtf:  # qualifiers on some groupings, 29 February of 1900
+        assume(False)
+    # Days around and inside the event, where a floor that is too high bites.
+    span = (info.upper - info.lower).days
+    offset = data.draw(st.integers(-400, span + 400), label="days after lower")
+    day = info.lower + datetime.timedelta(days=offset)
+    floor = earliest_start(info.precision, day)
+    assert floor is not None
+    if info.upper >= day:
+        assert info.lower >= floor, (value, day, floor)
+
+
+@pytest.mark.parametrize(
+    "precision, day, floor",
+    [
+        ("day", D(2023, 5, 20), D(2023, 5, 20)),
+        ("month", D(2023, 5, 20), D(2023, 5, 1)),
+        ("year", D(2023, 5, 20), D(2023, 1, 1)),
+        ("decade", D(2023, 5, 20), D(2020, 1, 1)),
+        ("century", D(2023, 5, 20), D(2000, 1, 1)),
+        # The first half of 2023 (2023-40) still runs on 20 May.
+        ("season", D(2023, 5, 20), D(2023, 1, 1)),
+        # Winter 2022-2023 (2022-24) runs until the end of February.
+        ("season", D(2023, 2, 10), D(2022, 12, 1)),
+        ("interval", D(2023, 5, 20), None),
+    ],
+)
+def test_floors_are_as_tight_as_the_definitions_allow(precision, day, floor):
+    assert earliest_start(precision, day) == floor

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from timeline.api import views
+from timeline.api import pages, views
 
 # No `.json` suffix routes: ?format= is the one way to pick a format.
 router = DefaultRouter(use_regex_path=False)
@@ -23,6 +23,9 @@ urlpatterns = [
         SpectacularSwaggerView.as_view(url_name="api:schema"),
         name="docs",
     ),
+    # Before the router's own events/ route: the lean path for public pages,
+    # which hands every other request to the same viewset.
+    path("events/", pages.event_collection, name="event-list"),
     path("", include(router.urls)),
     re_path(r"^[\s\S]*$", views.api_not_found),  # newlines too
 ]

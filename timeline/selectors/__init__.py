@@ -23,16 +23,17 @@ from timeline.selectors.events import (
     user_can_see_unpublished,
 )
 from timeline.selectors.pages import (
-    DEFINED_MAX_SPAN_DAYS,
     ORDERINGS,
     Ordering,
+    arm_floors,
     event_page_ids,
     invalidate_span_cache,
     keyset_after,
+    longest_interval_days,
     order_by_args,
     overlap_arms,
-    precision_spans,
 )
+from timeline.selectors.public import PageRow, PublicPageQuery, kind_ids, public_page
 from timeline.selectors.review import (
     Span,
     citations_in_context,
@@ -44,12 +45,13 @@ from timeline.selectors.review import (
 
 __all__ = [
     "AMOUNT_ROW_FIELDS",
-    "DEFINED_MAX_SPAN_DAYS",
     "EVENT_ROW_FIELDS",
     "ORDERINGS",
     "ROLE_ROW_FIELDS",
     "SOURCE_ROW_FIELDS",
     "Ordering",
+    "PageRow",
+    "PublicPageQuery",
     "Span",
     "citations_in_context",
     "document_queryset",
@@ -64,10 +66,13 @@ __all__ = [
     "events_by_ids",
     "highlight_spans",
     "invalidate_span_cache",
+    "kind_ids",
     "keyset_after",
     "order_by_args",
     "overlap_arms",
-    "precision_spans",
+    "longest_interval_days",
+    "arm_floors",
+    "public_page",
     "quote_context",
     "review_queue",
     "user_can_see_unpublished",

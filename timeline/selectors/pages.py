@@ -20,20 +20,9 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.db.models.sql.where import AND, ExtraWhere
 
-from corpus.dates import OPEN_LOWER, OPEN_UPPER
+from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from timeline.models import Event
 
-# The longest interval each precision can describe, in days (upper - lower).
-# These hold by definition of the precision, so they never go stale: a
-# century is at most 36,525 days, a season (winter, Dec-Feb) at most 91.
-DEFINED_MAX_SPAN_DAYS: dict[str, int] = {
-    "day": 0,
-    "month": 30,
-    "season": 91,
-    "year": 365,
-    "decade": 3653,
-    "century": 36525,
-}
 # How long the measured span of free intervals ("2018/2020") is trusted when
 # a write bypassed model signals (bulk_create, queryset.update). Saves through
 # the services invalidate it at once.
@@ -43,31 +32,31 @@ OPEN_ENDED = Q(date_lower=OPEN_LOWER) | Q(date_upper=OPEN_UPPER)
 
 
 _span_lock = threading.Lock()
-_span_cache: dict[str, Any] = {"at": 0.0, "spans": None}
+_span_cache: dict[str, Any] = {"at": 0.0, "days": None}
 
 
 def invalidate_span_cache(**_: Any) -> None:
     with _span_lock:
         _span_cache["at"] = 0.0
-        _span_cache["spans"] = None
+        _span_cache["days"] = None
 
 
 post_save.connect(invalidate_span_cache, sender=Event, dispatch_uid="span_cache_save")
 post_delete.connect(invalidate_span_cache, sender=Event, dispatch_uid="span_cache_del")
 
 
-def precision_spans() -> dict[str, int]:
-    """Longest span (days) per precision class, open-ended events aside.
+def longest_interval_days() -> int:
+    """The longest span (upper - lower, in days) of a bounded free interval.
 
-    Days to centuries have a span fixed by their definition, so only free
-    intervals ("2018/2020") are measured: two index-only scans (unmerged rows
-    through the API's covering index, merged ones through their FK index),
-    cached per process. In raw SQL because the ORM's date subtraction on
-    SQLite calls a Python function per row.
+    Every other precision has its earliest overlapping start by definition
+    (`corpus.dates.earliest_start`); free intervals are measured: two
+    index-only scans (unmerged rows through the API's covering index, merged
+    ones through their FK index), cached per process. In raw SQL because the
+    ORM's date subtraction on SQLite calls a Python function per row.
     """
     now = time.monotonic()
     with _span_lock:
-        cached = _span_cache["spans"]
+        cached = _span_cache["days"]
         if cached is not None and now - _span_cache["at"] < SPAN_CACHE_SECONDS:
             return cached
     table = Event._meta.db_table
@@ -93,22 +82,34 @@ def precision_spans() -> dict[str, int]:
             )
             value = cursor.fetchone()[0]
             longest = max(longest, int(value or 0))
-    spans = {**DEFINED_MAX_SPAN_DAYS, Event.Precision.INTERVAL.value: longest}
     with _span_lock:
-        _span_cache["spans"] = spans
+        _span_cache["days"] = longest
         _span_cache["at"] = now
-    return spans
+    return longest
+
+
+def arm_floors(date_from: datetime.date) -> list[tuple[str, datetime.date]]:
+    """(precision, earliest date_lower) for each bounded precision class: an
+    event of that class that ends on or after `date_from` starts no earlier."""
+    floors = []
+    for precision in sorted(Event.Precision.values):
+        floor = earliest_start(precision, date_from)
+        if floor is None:  # free intervals: as long as the longest stored one
+            try:
+                floor = date_from - datetime.timedelta(days=longest_interval_days())
+            except OverflowError:
+                floor = OPEN_LOWER
+        floors.append((precision, floor))
+    return floors
 
 
 def overlap_arms(date_from: datetime.date) -> list[Q]:
     """Split an overlap filter into classes whose date_lower scan is bounded.
 
-    An event overlapping [from, …] ends on or after `from`; an event of a class
-    whose spans are at most `s` days therefore starts on or after `from - s`.
-    Each class becomes a range scan on (precision, date_lower) instead of a
-    scan over every earlier event. Open-ended events ("since 2005", "until
-    2030") are their own small class. The arms partition the rows, so their
-    UNION ALL equals the plain filter.
+    Each precision class becomes a range scan on (precision, date_lower) from
+    its floor (`arm_floors`) instead of a scan over every earlier event.
+    Open-ended events ("since 2005", "until 2030") are their own small class.
+    The arms partition the rows, so their UNION ALL equals the plain filter.
     """
     # Open ends only come from EDTF intervals ("2005/..", "../2030"), so both
     # open arms are ordered scans of the (…, precision, date_lower) index too.
@@ -118,11 +119,7 @@ def overlap_arms(date_from: datetime.date) -> list[Q]:
         Q(date_precision=interval, date_upper__gte=OPEN_UPPER),
         Q(date_precision=interval, date_lower=OPEN_LOWER, date_upper__lt=OPEN_UPPER),
     ]
-    for precision, span in sorted(precision_spans().items()):
-        try:
-            floor = date_from - datetime.timedelta(days=span)
-        except OverflowError:
-            floor = OPEN_LOWER
+    for precision, floor in arm_floors(date_from):
         arms.append(Q(date_precision=precision, date_lower__gte=floor) & ~OPEN_ENDED)
     return arms
 
@@ -261,11 +258,7 @@ def _overlap_arm_sql(date_from: datetime.date, db: Any) -> list[tuple[str, list[
     bounded = (
         f"{precision} = %s AND {lower} >= %s AND NOT ({lower} = %s OR {upper} = %s)"
     )
-    for name, span in sorted(precision_spans().items()):
-        try:
-            floor = date_from - datetime.timedelta(days=span)
-        except OverflowError:
-            floor = OPEN_LOWER
+    for name, floor in arm_floors(date_from):
         arms.append(
             (
                 bounded,
