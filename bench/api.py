@@ -3,8 +3,12 @@
 Generates N synthetic events into its own SQLite file (raw executemany with
 bounds precomputed by corpus.dates), serves the app with gunicorn and the same
 file with Datasette (installed into bench/.venv-datasette, never into the
-product), and measures requests/s and p50/p99 latency with a bounded client.
+product), and measures requests/s and p50/p99 latency of the same rotating
+queries against both. The load comes from wrk (Debian's package, a C client
+that leaves the two cores to the servers) with bench/rotate.lua, or from a
+Python client when wrk is missing (`--client python`).
 
+    apt-get install wrk                           # once, as root
     .venv/bin/python bench/api.py                 # 100,000 events
     .venv/bin/python bench/api.py --events 1000000
 """
@@ -17,6 +21,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -254,8 +259,54 @@ def run_client(
     }
 
 
+def run_wrk(port: int, paths: list[str], concurrency: int, seconds: float) -> dict:
+    """Load the server with wrk for `seconds`, walking `paths` (bench/rotate.lua)."""
+    paths_file = OUT / f"paths-{port}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    threads = min(2, concurrency)
+    load = os.getloadavg()[0]
+    result = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{concurrency}",
+            f"-d{seconds:g}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(REPO / "bench" / "rotate.lua"),
+            f"http://127.0.0.1:{port}",
+        ],
+        env={**os.environ, "PATHS_FILE": str(paths_file), "WRK_THREADS": str(threads)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    paths_file.unlink()
+    line = next(x for x in result.stdout.splitlines() if x.startswith("WRK_JSON "))
+    stats = json.loads(line.removeprefix("WRK_JSON "))
+    return {
+        "requests": stats["requests"],
+        "errors": stats["errors"],
+        "rps": stats["requests"] / (stats["duration_us"] / 1e6),
+        "p50_ms": stats["p50_us"] / 1000,
+        "p99_ms": stats["p99_us"] / 1000,
+        "load_before": load,
+    }
+
+
+def load_server(args: argparse.Namespace, port: int, paths: list[str]) -> dict:
+    """Warm the server up, then measure it with the chosen client."""
+    if args.client == "wrk":
+        run_wrk(port, paths, args.concurrency, 5)
+        return run_wrk(port, paths, args.concurrency, args.seconds)
+    run_client(port, paths[:200], args.concurrency, 30)
+    return run_client(port, paths, args.concurrency, args.time_limit)
+
+
 def explain(path: Path) -> str:
-    """The SQL and EXPLAIN QUERY PLAN of one API page query, built by the app."""
+    """The SQL and EXPLAIN QUERY PLAN of the page query the app sends for one
+    benchmark request (the lean path's, timeline.selectors.public)."""
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(REPO))
@@ -263,32 +314,25 @@ def explain(path: Path) -> str:
 
     django.setup()
     from django.db import connection
-    from django.http import QueryDict
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from timeline import selectors
-    from timeline.api.filters import EventFilterSet
-
-    filterset = EventFilterSet(
-        QueryDict("date_from=2023-01-01&date_to=2023-12-31&kind=deal"),
-        queryset=selectors.event_queryset(),
-    )
-    assert filterset.is_valid(), filterset.errors
-    selectors.longest_interval_days()
+    url = "/api/events/?date_from=2023-01-01&date_to=2023-12-31&kind=deal"
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.get(url)  # the interval span, measured once a minute
     with CaptureQueriesContext(connection) as captured:
-        selectors.event_page_ids(
-            filterset.qs,
-            ordering=selectors.ORDERINGS["date"],
-            limit=51,
-            overlap_from=filterset.overlap_from,
-        )
-    sql = captured.captured_queries[-1]["sql"]
+        assert client.get(url).status_code == 200
+    sql = next(q["sql"] for q in captured.captured_queries if "WITH page" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql)
         plan = "\n".join(
             f"{row[0]:>3} {row[1]:>3} {row[3]}" for row in cursor.fetchall()
         )
-    return f"SQL:\n{sql}\n\nEXPLAIN QUERY PLAN:\n{plan}"
+    queries = len(captured.captured_queries)
+    return (
+        f"{url}: {queries} queries. The page query:\n{sql}\n\n"
+        f"EXPLAIN QUERY PLAN:\n{plan}"
+    )
 
 
 def ensure_datasette() -> Path:
@@ -324,7 +368,18 @@ def main() -> None:
         default=1,
         help="threads per gunicorn worker (the GIL makes processes the better bet)",
     )
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (default: wrk when installed)",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=20.0, help="wrk: measured seconds per server"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=60.0, help="python client: time limit"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an existing DB")
     parser.add_argument("--no-datasette", action="store_true")
     args = parser.parse_args()
@@ -396,10 +451,7 @@ def main() -> None:
     )
     try:
         wait_for(api_port, "/api/kinds/")
-        run_client(api_port, api_paths[:200], args.concurrency, 30)  # warm up
-        results["timeline"] = run_client(
-            api_port, api_paths, args.concurrency, args.time_limit
-        )
+        results["timeline"] = load_server(args, api_port, api_paths)
     finally:
         server.terminate()
         server.wait(10)
@@ -428,27 +480,30 @@ def main() -> None:
         try:
             ds_paths = [p.replace("/bench/", f"/{path.stem}/") for p in ds_paths]
             wait_for(ds_port, f"/{path.stem}.json")
-            run_client(ds_port, ds_paths[:200], args.concurrency, 30)
-            results["datasette"] = run_client(
-                ds_port, ds_paths, args.concurrency, args.time_limit
-            )
+            results["datasette"] = load_server(args, ds_port, ds_paths)
         finally:
             datasette.terminate()
             datasette.wait(10)
 
+    volume = (
+        f"{args.seconds:g} s per server (wrk)"
+        if args.client == "wrk"
+        else f"{args.requests} requests per server (python client)"
+    )
     print(
-        f"\n{args.events:,} events; {args.requests} requests per server, "
-        f"concurrency {args.concurrency}, gunicorn {args.workers} workers x "
-        f"{args.threads} threads"
+        f"\n{args.events:,} events; {volume}, concurrency {args.concurrency}, "
+        f"gunicorn {args.workers} workers x {args.threads} threads, "
+        f"{os.cpu_count()} CPUs"
     )
     print(
         f"{'server':<10} {'requests':>8} {'errors':>6} {'req/s':>8} "
-        f"{'p50 ms':>8} {'p99 ms':>8}"
+        f"{'p50 ms':>8} {'p99 ms':>8} {'load':>5}"
     )
     for name, r in results.items():
         print(
             f"{name:<10} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.1f} "
-            f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+            f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+            f"{r.get('load_before', os.getloadavg()[0]):>5.2f}"
         )
     if "datasette" in results:
         ratio = results["timeline"]["rps"] / results["datasette"]["rps"]

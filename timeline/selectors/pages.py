@@ -207,11 +207,7 @@ def event_page_ids(
     for arm_sql, arm_params in _overlap_arm_sql(overlap_from, db):
         parts.append(base_sql.replace(f"({ARM_PLACEHOLDER})", f"({arm_sql})"))
         params += [*base_params, *arm_params]
-    if db.features.supports_slicing_ordering_in_compound:
-        parts = [f"({part})" for part in parts]
-    direction = "DESC" if ordering.descending else "ASC"
-    order = ", ".join(f"{i} {direction}" for i in range(1, len(ordering.fields) + 1))
-    sql = f"{' UNION ALL '.join(parts)} ORDER BY {order} LIMIT {int(limit)}"
+    sql = union_of_arms(parts, len(ordering.fields), ordering.descending, limit, db)
     converters = compiler.get_converters([col for col, _, _ in compiler.select])
     with db.cursor() as cursor:
         cursor.execute(sql, params)
@@ -222,6 +218,23 @@ def event_page_ids(
 
 
 ARM_PLACEHOLDER = "timeline_overlap_arm"
+
+
+def union_of_arms(
+    parts: Sequence[str], width: int, descending: bool, limit: int, db: Any
+) -> str:
+    """The UNION ALL of the arms' SELECTs, ordered by their `width` key
+    columns and cut at `limit`.
+
+    SQLite merges the arms' ordered index scans (MERGE (UNION ALL)) and stops
+    at the limit. PostgreSQL only merges (Merge Append) arms that are ordered
+    and limited themselves; otherwise it reads every arm to the end and sorts.
+    """
+    direction = "DESC" if descending else "ASC"
+    order = ", ".join(f"{i} {direction}" for i in range(1, width + 1))
+    if db.features.supports_slicing_ordering_in_compound:
+        parts = [f"({part} ORDER BY {order} LIMIT {int(limit)})" for part in parts]
+    return f"{' UNION ALL '.join(parts)} ORDER BY {order} LIMIT {int(limit)}"
 
 
 def _page_ids_through_orm(

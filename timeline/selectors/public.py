@@ -20,7 +20,7 @@ from django.db import connections
 from corpus.dates import OPEN_LOWER, OPEN_UPPER
 from corpus.models import Document, Publisher
 from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
-from timeline.selectors.pages import Ordering, _overlap_arm_sql
+from timeline.selectors.pages import Ordering, _overlap_arm_sql, union_of_arms
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,22 @@ class PublicPageQuery:
 
 @dataclass(frozen=True)
 class PageRow:
-    key: tuple[datetime.date, datetime.date, int]
+    """One event of a page: its JSON, and its keyset position as stored."""
+
+    lower: str | datetime.date
+    upper: str | datetime.date
+    id: int
     json: str
+
+    @property
+    def key(self) -> tuple[datetime.date, datetime.date, int]:
+        return (_as_date(self.lower), _as_date(self.upper), self.id)
+
+
+def _as_date(value: str | datetime.date) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
 
 
 class _Dialect:
@@ -226,100 +240,132 @@ def _event_json(db: Any) -> str:
     return sql
 
 
-def _where(page: PublicPageQuery, d: _Dialect) -> tuple[list[str], list[Any]]:
+def _where(shape: tuple, d: _Dialect) -> list[str]:
     """The page's filters on the event table: published, unmerged, then the
-    asked-for kinds, modalities, window and keyset position."""
-    q, ops = d.q, d.db.ops
+    asked-for kinds, modalities, window and keyset position (`_params` order)."""
+    n_kinds, n_modalities, has_lower, has_upper, within, has_after, descending = shape
+    q = d.q
     table = q(_table(Event))
 
     def c(field: str) -> str:
         return f"{table}.{q(Event._meta.get_field(field).column)}"
 
     terms = [f"{c('status')} = %s", f"{c('merged_into')} IS NULL"]
-    params: list[Any] = [Event.Status.PUBLISHED.value]
-    for field, values in (("kind", page.kind_ids), ("modality", page.modalities)):
-        if values:
-            terms.append(f"{c(field)} IN ({', '.join(['%s'] * len(values))})")
-            params += list(values)
+    for field, count in (("kind", n_kinds), ("modality", n_modalities)):
+        if count:
+            terms.append(f"{c(field)} IN ({', '.join(['%s'] * count)})")
     # Overlap: ends on or after the start and starts on or before the end;
     # within: starts on or after the start and ends on or before the end.
-    first, last = ("date_upper", "date_lower")
-    if page.within:
-        first, last = last, first
-    if page.lower is not None:
+    first, last = (
+        ("date_lower", "date_upper") if within else ("date_upper", "date_lower")
+    )
+    if has_lower:
         terms.append(f"{c(first)} >= %s")
-        params.append(ops.adapt_datefield_value(page.lower))
-    if page.upper is not None:
+    if has_upper:
         terms.append(f"{c(last)} <= %s")
-        params.append(ops.adapt_datefield_value(page.upper))
-    if page.after is not None:
+    if has_after:
         # Rows strictly after the key, with the leading bound spelt out so
         # the database seeks the index (as selectors.keyset_after does).
-        op = "<" if page.ordering.descending else ">"
+        op = "<" if descending else ">"
+        lower, upper, pk = c("date_lower"), c("date_upper"), c("id")
+        terms.append(
+            f"{lower} {op}= %s AND ({lower} {op} %s OR ({lower} = %s AND "
+            f"{upper} {op} %s) OR ({lower} = %s AND {upper} = %s AND {pk} {op} %s))"
+        )
+    return terms
+
+
+def _params(page: PublicPageQuery, ops: Any) -> list[Any]:
+    params: list[Any] = [Event.Status.PUBLISHED.value, *page.kind_ids, *page.modalities]
+    for bound in (page.lower, page.upper):
+        if bound is not None:
+            params.append(ops.adapt_datefield_value(bound))
+    if page.after is not None:
         lower, upper, pk = page.after
         lo, up = ops.adapt_datefield_value(lower), ops.adapt_datefield_value(upper)
-        terms.append(
-            f"{c('date_lower')} {op}= %s AND ({c('date_lower')} {op} %s OR "
-            f"({c('date_lower')} = %s AND {c('date_upper')} {op} %s) OR "
-            f"({c('date_lower')} = %s AND {c('date_upper')} = %s AND "
-            f"{c('id')} {op} %s))"
-        )
         params += [lo, lo, lo, up, lo, up, pk]
-    return terms, params
+    return params
 
 
-def public_page(page: PublicPageQuery, *, url_prefix: str, using: str = "default"):
-    """The next `page.limit` published events as (key, JSON text) rows: one query.
+def _shape(page: PublicPageQuery) -> tuple:
+    return (
+        len(page.kind_ids),
+        len(page.modalities),
+        page.lower is not None,
+        page.upper is not None,
+        page.within,
+        page.after is not None,
+        page.ordering.descending,
+    )
 
-    An overlap window with a start runs as the interval-aware UNION ALL of
-    `selectors.pages.overlap_arms`, each arm an ordered index range scan.
-    """
-    db = connections[using]
+
+_page_sql_cache: dict[tuple, str] = {}
+
+
+def _page_sql(shape: tuple, limit: int, arms: list[str], db: Any) -> str:
+    """The page query for a shape of request: its text depends on which
+    filters are present and how many values each has, never on the values."""
+    cache_key = (db.alias, db.vendor, shape, limit, tuple(arms))
+    sql = _page_sql_cache.get(cache_key)
+    if sql is not None:
+        return sql
     d = _Dialect(db)
     q = d.q
     table = q(_table(Event))
     keys = ", ".join(
         f"{table}.{q(name)}" for name in ("date_lower", "date_upper", "id")
     )
-    terms, params = _where(page, d)
-    select = f"SELECT {keys} FROM {table} WHERE {' AND '.join(terms)}"
-    direction = "DESC" if page.ordering.descending else "ASC"
-    order = f"1 {direction}, 2 {direction}, 3 {direction}"
-    if page.lower is not None and not page.within:
-        arms, arm_params = [], []
-        for arm_sql, values in _overlap_arm_sql(page.lower, db):
-            arms.append(f"{select} AND ({arm_sql})")
-            arm_params += [*params, *values]
-        if db.features.supports_slicing_ordering_in_compound:
-            arms = [f"({arm})" for arm in arms]
-        keyset = " UNION ALL ".join(arms)
-        params = arm_params
+    select = f"SELECT {keys} FROM {table} WHERE {' AND '.join(_where(shape, d))}"
+    descending = shape[-1]
+    direction = "DESC" if descending else "ASC"
+    if arms:
+        parts = [f"{select} AND ({arm})" for arm in arms]
+        keyset = union_of_arms(parts, 3, descending, limit, db)
     else:
-        keyset = select
-    kind = q(_table(EventKind))
+        keyset = f"{select} ORDER BY 1 {direction}, 2 {direction}, 3 {direction} "
+        keyset += f"LIMIT {int(limit)}"
+    order = ", ".join(
+        f"page.{name} {direction}" for name in ("lower_key", "upper_key", "id_key")
+    )
+    # The keys come back as text on SQLite (not parsed per row by Django's
+    # date converter): only the last row's is ever read, for the cursor.
+    text = "TEXT" if db.vendor == "sqlite" else "text"
     sql = (
-        f"WITH page (lower_key, upper_key, id_key) AS "
-        f"({keyset} ORDER BY {order} LIMIT {int(page.limit)}) "
-        f"SELECT page.lower_key, page.upper_key, page.id_key, {_event_json(db)} "
+        f"WITH page (lower_key, upper_key, id_key) AS ({keyset}) "
+        f"SELECT CAST(page.lower_key AS {text}), CAST(page.upper_key AS {text}), "
+        f"page.id_key, {_event_json(db)} "
         f"FROM page JOIN {table} e ON e.{q('id')} = page.id_key "
-        f"JOIN {kind} k ON k.{q('id')} = e.{q('kind_id')} "
+        f"JOIN {q(_table(EventKind))} k ON k.{q('id')} = e.{q('kind_id')} "
         f"ORDER BY {order}"
     )
+    if len(_page_sql_cache) > 512:  # shapes are few; never grow without bound
+        _page_sql_cache.clear()
+    _page_sql_cache[cache_key] = sql
+    return sql
+
+
+def public_page(
+    page: PublicPageQuery, *, url_prefix: str, using: str = "default"
+) -> list[PageRow]:
+    """The next `page.limit` published events as (key, JSON text) rows: one query.
+
+    An overlap window with a start runs as the interval-aware UNION ALL of
+    `selectors.pages.overlap_arms`, each arm an ordered index range scan.
+    """
+    db = connections[using]
+    params = _params(page, db.ops)
+    arms: list[str] = []
+    if page.lower is not None and not page.within:
+        arm_params: list[Any] = []
+        for arm_sql, values in _overlap_arm_sql(page.lower, db):
+            arms.append(arm_sql)
+            arm_params += [*params, *values]
+        params = arm_params
+    sql = _page_sql(_shape(page), page.limit, arms, db)
     with db.cursor() as cursor:
         cursor.execute(sql, [*params, url_prefix])
         rows = cursor.fetchall()
-    return [
-        PageRow(key=(_as_date(lower), _as_date(upper), pk), json=text)
-        for lower, upper, pk, text in rows
-    ]
-
-
-def _as_date(value: Any) -> datetime.date:
-    # Django's SQLite connection parses declared DATE columns itself; a value
-    # that reaches us through the CTE untyped is still text.
-    if isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(value)
+    return [PageRow(lower, upper, pk, text) for lower, upper, pk, text in rows]
 
 
 def kind_ids(slugs: Sequence[str], *, using: str = "default") -> tuple[int, ...] | None:
