@@ -303,28 +303,40 @@ class EventFilterSet(filters.FilterSet):
         if not value:
             return queryset
         if connection.vendor == "postgresql":
+            # One id set from the three GIN-indexed searches (migration 0007):
+            # an OR of per-row subqueries would check every event in turn.
             query = SearchQuery(value, search_type="websearch", config="simple")
-            own = Q(
-                pk__in=Event.objects.annotate(
+            own = (
+                Event.objects.annotate(
                     search=SearchVector("title", "summary", config="simple")
                 )
                 .filter(search=query)
+                .order_by()
                 .values("pk")
             )
-            quotes = Citation.objects.annotate(
-                search=SearchVector("quote", config="simple")
-            ).filter(event=OuterRef("pk"), search=query)
-            names = EventEntity.objects.annotate(
-                search=SearchVector("entity__name", config="simple")
-            ).filter(event=OuterRef("pk"), search=query)
-        else:
-            own = Q(title__icontains=value) | Q(summary__icontains=value)
-            quotes = Citation.objects.filter(
-                event=OuterRef("pk"), quote__icontains=value
+            quotes = (
+                Citation.objects.annotate(search=SearchVector("quote", config="simple"))
+                .filter(search=query)
+                .order_by()
+                .values("event_id")
             )
-            names = EventEntity.objects.filter(
-                event=OuterRef("pk"), entity__name__icontains=value
+            names = (
+                EventEntity.objects.filter(
+                    entity__in=Entity.objects.annotate(
+                        search=SearchVector("name", config="simple")
+                    )
+                    .filter(search=query)
+                    .values("pk")
+                )
+                .order_by()
+                .values("event_id")
             )
+            return queryset.filter(pk__in=own.union(quotes, names))
+        own = Q(title__icontains=value) | Q(summary__icontains=value)
+        quotes = Citation.objects.filter(event=OuterRef("pk"), quote__icontains=value)
+        names = EventEntity.objects.filter(
+            event=OuterRef("pk"), entity__name__icontains=value
+        )
         return queryset.filter(own | Exists(quotes) | Exists(names))
 
 
