@@ -510,6 +510,10 @@ class EventAdmin(SimpleHistoryAdmin):
             (event, selectors.citations_in_context(event.citations.all()))
             for event in events
         ]
+        flagged = selectors.flagged_sources()
+        sources = selectors.citations_in_context(
+            flagged.select_related("document")[:100]
+        )
         return TemplateResponse(
             request,
             "admin/timeline/event/review_queue.html",
@@ -522,13 +526,35 @@ class EventAdmin(SimpleHistoryAdmin):
                 "can_publish": review.user_can(request.user, "publish"),
                 "can_reject": review.user_can(request.user, "reject"),
                 "waiting": Event.objects.filter(status=Event.Status.IN_REVIEW).count(),
+                "flagged": sources,
+                "flagged_count": flagged.count(),
             },
         )
 
     def _review_post(self, request: HttpRequest) -> None:
-        """Publish or reject one event (its own buttons) or the ticked ones."""
+        """Publish or reject one event (its own buttons) or the ticked ones;
+        accept or detach a new source on a published event."""
         post = request.POST
         try:
+            if "accept_source" in post or "detach_source" in post:
+                pk = post.get("accept_source") or post.get("detach_source")
+                citation = get_object_or_404(
+                    Citation, pk=int(pk) if str(pk).isdigit() else 0
+                )
+                if "accept_source" in post:
+                    review.citation_accept(citation=citation, user=request.user)
+                    done = "Accepted the new source of"
+                else:
+                    review.citation_detach(
+                        citation=citation,
+                        user=request.user,
+                        reason=post.get(f"source_reason_{citation.pk}", ""),
+                    )
+                    done = "Detached the new source from"
+                self.message_user(
+                    request, f"{done} “{citation.event.title}”.", messages.SUCCESS
+                )
+                return
             if "publish_one" in post or "reject_one" in post:
                 pk = int(post.get("publish_one") or post.get("reject_one"))
                 event = get_object_or_404(Event, pk=pk)

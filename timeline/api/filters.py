@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.models import Document, Publisher
 from timeline.models import Citation, Entity, Event, EventEntity, EventKind
-from timeline.selectors import ORDERINGS
+from timeline.selectors import ORDERINGS, PUBLIC_CITATIONS
 
 DATE_MATCHES = ("overlaps", "within")
 
@@ -286,15 +286,22 @@ class EventFilterSet(filters.FilterSet):
             Exists(EventEntity.objects.filter(event=OuterRef("pk"), entity=value))
         )
 
+    @property
+    def citations(self) -> QuerySet[Citation]:
+        """The citations this reader may see (the public: reviewed ones only)."""
+        if self.can_see_unpublished:
+            return Citation.objects.all()
+        return Citation.objects.filter(**dict(PUBLIC_CITATIONS))
+
     def filter_document(self, queryset, name, value):
         return queryset.filter(
-            Exists(Citation.objects.filter(event=OuterRef("pk"), document=value))
+            Exists(self.citations.filter(event=OuterRef("pk"), document=value))
         )
 
     def filter_publisher(self, queryset, name, value):
         return queryset.filter(
             Exists(
-                Citation.objects.filter(event=OuterRef("pk"), document__publisher=value)
+                self.citations.filter(event=OuterRef("pk"), document__publisher=value)
             )
         )
 
@@ -315,7 +322,7 @@ class EventFilterSet(filters.FilterSet):
                 .values("pk")
             )
             quotes = (
-                Citation.objects.annotate(search=SearchVector("quote", config="simple"))
+                self.citations.annotate(search=SearchVector("quote", config="simple"))
                 .filter(search=query)
                 .order_by()
                 .values("event_id")
@@ -333,7 +340,7 @@ class EventFilterSet(filters.FilterSet):
             )
             return queryset.filter(pk__in=own.union(quotes, names))
         own = Q(title__icontains=value) | Q(summary__icontains=value)
-        quotes = Citation.objects.filter(event=OuterRef("pk"), quote__icontains=value)
+        quotes = self.citations.filter(event=OuterRef("pk"), quote__icontains=value)
         names = EventEntity.objects.filter(
             event=OuterRef("pk"), entity__name__icontains=value
         )

@@ -301,7 +301,9 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             overlap_from=filterset.overlap_from,
         )
         page, more = keys[:size], len(keys) > size
-        rows = selectors.event_rows_by_ids(key[-1] for key in page)
+        rows = selectors.event_rows_by_ids(
+            (key[-1] for key in page), public=not filterset.can_see_unpublished
+        )
         prefix = event_url_prefix(request)
         return Response(
             {
@@ -317,7 +319,10 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def export(self, filterset, ordering, renderer) -> StreamingHttpResponse:
         qs = filterset.qs.order_by(*selectors.order_by_args(ordering))
-        events = selectors.event_with_related(qs).iterator(chunk_size=EXPORT_CHUNK)
+        public = not filterset.can_see_unpublished
+        events = selectors.event_with_related(qs, public=public).iterator(
+            chunk_size=EXPORT_CHUNK
+        )
         context = self.get_serializer_context()
         rows = (EventSerializer(event, context=context).data for event in events)
         response = StreamingHttpResponse(

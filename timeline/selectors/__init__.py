@@ -9,6 +9,7 @@
 from timeline.selectors.events import (
     AMOUNT_ROW_FIELDS,
     EVENT_ROW_FIELDS,
+    PUBLIC_CITATIONS,
     ROLE_ROW_FIELDS,
     SOURCE_ROW_FIELDS,
     document_queryset,
@@ -37,6 +38,7 @@ from timeline.selectors.public import PageRow, PublicPageQuery, kind_ids, public
 from timeline.selectors.review import (
     Span,
     citations_in_context,
+    flagged_sources,
     highlight_spans,
     quote_context,
     review_queue,
@@ -47,6 +49,7 @@ __all__ = [
     "AMOUNT_ROW_FIELDS",
     "EVENT_ROW_FIELDS",
     "ORDERINGS",
+    "PUBLIC_CITATIONS",
     "ROLE_ROW_FIELDS",
     "SOURCE_ROW_FIELDS",
     "Ordering",
@@ -64,6 +67,7 @@ __all__ = [
     "event_rows_by_ids",
     "event_with_related",
     "events_by_ids",
+    "flagged_sources",
     "highlight_spans",
     "invalidate_span_cache",
     "kind_ids",

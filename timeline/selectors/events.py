@@ -36,6 +36,11 @@ def event_queryset(*, user: Any = None) -> QuerySet[Event]:
     return Event.objects.filter(status=Event.Status.PUBLISHED, merged_into__isnull=True)
 
 
+# A citation the ingest added to an existing event waits for an editor
+# (`needs_review`): until then it is machine-made and not shown to the public.
+PUBLIC_CITATIONS = (("needs_review", False),)
+
+
 def document_queryset(*, user: Any = None) -> QuerySet[Document]:
     """Documents `user` may read: the public sees only sources of published events.
 
@@ -49,6 +54,7 @@ def document_queryset(*, user: Any = None) -> QuerySet[Document]:
         document=OuterRef("pk"),
         event__status=Event.Status.PUBLISHED,
         event__merged_into__isnull=True,
+        **dict(PUBLIC_CITATIONS),
     )
     return documents.filter(Exists(published))
 
@@ -65,20 +71,18 @@ def entity_queryset(*, user: Any = None) -> QuerySet[Entity]:
     return Entity.objects.filter(Exists(published))
 
 
-def event_with_related(qs: QuerySet[Event]) -> QuerySet[Event]:
+def event_with_related(qs: QuerySet[Event], *, public: bool = False) -> QuerySet[Event]:
     """Attach what the API representation needs in a fixed number of queries.
 
     One query for the events (with kind), one each for citations (with document
     and publisher), amounts and entity roles (with entity), whatever the number
-    of events.
+    of events. For the `public`, only reviewed citations.
     """
+    citations = Citation.objects.select_related("document", "document__publisher")
+    if public:
+        citations = citations.filter(**dict(PUBLIC_CITATIONS))
     return qs.select_related("kind").prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=Citation.objects.select_related(
-                "document", "document__publisher"
-            ).order_by("id"),
-        ),
+        Prefetch("citations", queryset=citations.order_by("id")),
         "amounts",
         Prefetch(
             "roles",
@@ -90,7 +94,7 @@ def event_with_related(qs: QuerySet[Event]) -> QuerySet[Event]:
 def event_list(*, user: Any = None, qs: QuerySet[Event] | None = None) -> QuerySet:
     """Visible events with their related rows, ordered by date."""
     base = qs if qs is not None else event_queryset(user=user)
-    return event_with_related(base)
+    return event_with_related(base, public=not user_can_see_unpublished(user))
 
 
 def event_get(*, user: Any, pk: int | str) -> Event:
@@ -230,30 +234,37 @@ _compiled = threading.local()
 
 
 def _values_by_ids(
-    model: type, ids: list[int], column: str, fields: Sequence[str]
+    model: type,
+    ids: list[int],
+    column: str,
+    fields: Sequence[str],
+    where: tuple[tuple[str, Any], ...] = (),
 ) -> list[list[Any]]:
-    """`model.objects.filter(<column>__in=ids).order_by("id").values_list(*fields)`,
-    compiled once per shape and executed with `ids` as its parameters."""
+    """`model.objects.filter(*where, <column>__in=ids).order_by("id")
+    .values_list(*fields)`, compiled once per shape and executed with `ids`."""
     cache = _compiled.__dict__.setdefault("queries", {})
-    shape = (model, column, tuple(fields), len(ids))
+    shape = (model, column, tuple(fields), len(ids), where)
     compiled = cache.get(shape)
     if compiled is None:
         # Distinct placeholders: an IN lookup drops duplicates from its list.
+        placeholders = list(range(1, len(ids) + 1))
         qs = (
-            model._default_manager.filter(**{f"{column}__in": range(1, len(ids) + 1)})
+            model._default_manager.filter(**dict(where))
+            .filter(**{f"{column}__in": placeholders})
             .order_by("id")
             .values_list(*fields)
         )
         compiler = qs.query.get_compiler(using=qs.db)
         sql, params = compiler.as_sql()
-        if list(params) != list(range(1, len(ids) + 1)):
+        fixed = list(params[: len(params) - len(ids)])
+        if list(params[len(fixed) :]) != placeholders:
             raise AssertionError(f"unexpected parameters for {shape}")
         select = [col for col, _, _ in compiler.select]
-        compiled = cache[shape] = (qs.db, sql, compiler.get_converters(select))
-    alias, sql, converters = compiled
+        compiled = cache[shape] = (qs.db, sql, fixed, compiler.get_converters(select))
+    alias, sql, fixed, converters = compiled
     db = connections[alias]
     with db.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, [*fixed, *ids])
         rows = [list(row) for row in cursor.fetchall()]
     for row in rows:
         for position, (functions, expression) in converters.items():
@@ -264,9 +275,12 @@ def _values_by_ids(
     return rows
 
 
-def event_rows_by_ids(ids: Iterable[int]) -> list[dict[str, Any]]:
+def event_rows_by_ids(
+    ids: Iterable[int], *, public: bool = False
+) -> list[dict[str, Any]]:
     """What the API representation shows of events, as plain dicts in the order
-    of `ids`: four queries in all, and no model instances.
+    of `ids`: four queries in all, and no model instances. For the `public`,
+    sources still flagged for review are left out (see `PUBLIC_CITATIONS`).
 
     A 50-event page as model instances (events, kinds, citations, documents,
     publishers) took longer to build than its queries took to run. Rows have
@@ -288,8 +302,9 @@ def event_rows_by_ids(ids: Iterable[int]) -> list[dict[str, Any]]:
         ("entities", EventEntity, ROLE_ROW_FIELDS),
     ):
         keys = list(fields)
+        where = PUBLIC_CITATIONS if public and model is Citation else ()
         for event_id, *values in _values_by_ids(
-            model, ids, "event_id", ["event_id", *fields.values()]
+            model, ids, "event_id", ["event_id", *fields.values()], where
         ):
             if event_id in found:  # unless deleted between the queries
                 found[event_id][name].append(dict(zip(keys, values, strict=True)))

@@ -185,7 +185,9 @@ def _event_json_sql(d: _Dialect) -> str:
         f"ON doc.{q('id')} = {col('c', Citation, 'document')} "
         f"LEFT JOIN {q(_table(Publisher))} p "
         f"ON p.{q('id')} = {col('doc', Document, 'publisher')} "
-        f"WHERE {col('c', Citation, 'event')} = {e('id')}",
+        f"WHERE {col('c', Citation, 'event')} = {e('id')} "
+        # Anonymous readers only: sources waiting for review stay unseen.
+        f"AND NOT {col('c', Citation, 'needs_review')}",
         col("c", Citation, "id"),
     )
     url = f"%s || {e('id')} || '/'"

@@ -108,3 +108,20 @@ def review_queue(*, include_drafts: bool = False) -> QuerySet[Event]:
 
 def citations_in_context(citations: Iterable[Citation]) -> list[tuple[Citation, str]]:
     return [(c, quote_context(c.document.text, c.start, c.end)) for c in citations]
+
+
+def flagged_sources() -> QuerySet[Citation]:
+    """Sources the ingest added to published events, waiting for an editor.
+
+    Those on events still in review show under their event in the queue and
+    are accepted with it; these need a decision of their own.
+    """
+    return (
+        Citation.objects.filter(
+            needs_review=True,
+            event__status=Event.Status.PUBLISHED,
+            event__merged_into__isnull=True,
+        )
+        .select_related("event", "document__publisher")
+        .order_by("created_at", "id")
+    )

@@ -1,10 +1,15 @@
-"""The editorial workflow: submit, publish, reject and withdraw events.
+"""The editorial workflow: submit, publish, reject and withdraw events, and
+accept or detach the sources the ingest added to events already on the timeline.
 
 draft ─submit→ in_review ─publish→ published ─withdraw→ draft; a draft or an
 event in review can be rejected (with a reason) and a rejected one resubmitted.
 Each transition checks a real Django permission, bumps `version` and leaves a
 historical record naming the user and the reason. The admin and the API call
 these functions; nothing else changes `status`.
+
+A citation flagged `needs_review` is hidden from the public until an editor
+accepts it: one by one (`citation_accept`), or by publishing its event, whose
+review showed it flagged. `citation_detach` removes a wrong one.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from timeline.models import Event
+from timeline.models import Citation, Event
 from timeline.services.events import describe_changes_since
 
 Status = Event.Status
@@ -155,8 +160,11 @@ def _transition(
         refusal = _refusal(stored, transition)
         if refusal:
             raise InvalidTransition(f"Cannot {name} “{stored.title}”: {refusal}.")
-        _apply(stored, transition, user, note, timezone.now())
+        now = timezone.now()
+        _apply(stored, transition, user, note, now)
         stored.save()
+        if name == "publish":
+            _accept_flagged_sources([stored.pk], user, now)
     # The caller's instance reflects the new state too.
     for name_ in (*WRITTEN_FIELDS, "submitted_by_id", "reviewed_by_id"):
         setattr(event, name_, getattr(stored, name_))
@@ -266,6 +274,8 @@ def events_transition(
                 default_change_reason=result.changed[0]._change_reason,
                 default_date=now,
             )
+            if name == "publish":
+                _accept_flagged_sources([e.pk for e in result.changed], user, now)
     return result
 
 
@@ -289,3 +299,71 @@ def events_withdraw(
 ) -> BulkResult:
     """Bulk event_withdraw (admin action)."""
     return events_transition(name="withdraw", events=events, user=user, note=reason)
+
+
+# -- sources the ingest added to existing events ---------------------------
+
+
+def _accept_flagged_sources(event_ids: list[int], user: Any, now) -> None:
+    """Publishing an event accepts the new sources its review showed flagged."""
+    flagged = list(Citation.objects.filter(event_id__in=event_ids, needs_review=True))
+    for citation in flagged:
+        citation.needs_review = False
+    if flagged:
+        bulk_update_with_history(
+            flagged,
+            Citation,
+            ["needs_review"],
+            default_user=user,
+            default_change_reason="Source accepted with its event",
+            default_date=now,
+        )
+
+
+def _check_source_permission(user: Any) -> None:
+    if not user_can(user, "publish"):
+        raise PermissionDenied(
+            "You do not have permission to review sources (timeline.publish_event)."
+        )
+
+
+def citation_accept(*, citation: Citation, user: Any) -> Citation:
+    """Show a flagged source to the public. Needs `timeline.publish_event`."""
+    _check_source_permission(user)
+    with transaction.atomic():
+        stored = Citation.objects.select_for_update().get(pk=citation.pk)
+        if not stored.needs_review:
+            raise InvalidTransition("This source was already accepted.")
+        stored.needs_review = False
+        stored._history_user = user
+        stored._change_reason = "Source accepted"
+        stored.save(update_fields=["needs_review"])
+    citation.needs_review = False
+    return citation
+
+
+def citation_detach(*, citation: Citation, user: Any, reason: str = "") -> None:
+    """Remove a wrong source from its event (the history keeps it).
+
+    Needs `timeline.publish_event`. An event keeps at least one source: the
+    last one cannot be detached (reject or withdraw the event instead).
+    """
+    _check_source_permission(user)
+    reason = reason.strip()
+    with transaction.atomic():
+        stored = Citation.objects.select_for_update().get(pk=citation.pk)
+        # Lock the event's citations so two editors cannot detach the last two.
+        siblings = list(
+            Citation.objects.select_for_update()
+            .filter(event_id=stored.event_id)
+            .values_list("pk", flat=True)
+        )
+        if len(siblings) <= 1:
+            raise InvalidTransition(
+                "This is the event's only source; reject or withdraw the event instead."
+            )
+        stored._history_user = user
+        stored._change_reason = (
+            f"Source detached: {reason}" if reason else ("Source detached")
+        )
+        stored.delete()
