@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.factories import EntityFactory, curator, editor
-from timeline.models import Event
+from tests.factories import EntityFactory, curator, editor, superuser
+from timeline.models import Citation, Event
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +251,54 @@ def test_public_sees_only_documents_and_entities_of_published_events(
     entities = {e["id"] for e in api.get("/api/entities/").json()["results"]}
     assert {public_doc.pk, queued_doc.pk} <= documents
     assert {entity.pk, queued_entity.pk} <= entities
+
+
+def test_delete_needs_the_delete_permission(api, make_event, a_curator):
+    event = make_event("2023", sources=1)
+    assert api.delete(f"/api/events/{event.pk}/").status_code == 401
+    api.force_authenticate(a_curator)
+    assert api.delete(f"/api/events/{event.pk}/").status_code == 403
+    api.force_authenticate(editor())
+    assert api.delete(f"/api/events/{event.pk}/").status_code == 403
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_delete_removes_the_event_and_keeps_its_history(api, make_event):
+    event = make_event("2023", sources=2)
+    citation_ids = list(event.citations.values_list("pk", flat=True))
+    admin = superuser()
+    api.force_authenticate(admin)
+    response = api.delete(f"/api/events/{event.pk}/?version=1&reason=Duplicate")
+    assert response.status_code == 204
+    assert not Event.objects.filter(pk=event.pk).exists()
+    last = Event.history.filter(id=event.pk).first()
+    assert last.history_type == "-"
+    assert (last.history_user, last.history_change_reason) == (
+        admin,
+        "Deleted: Duplicate",
+    )
+    gone = Citation.history.filter(id__in=citation_ids, history_type="-")
+    assert gone.count() == 2
+    assert api.get(f"/api/events/{event.pk}/").status_code == 404
+
+
+def test_a_stale_delete_is_refused_and_deletes_nothing(api, make_event):
+    event = make_event("2023")
+    api.force_authenticate(superuser())
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    Event.objects.filter(pk=event.pk).update(title="Changed", version=2)
+    assert api.delete(f"/api/events/{event.pk}/?version=1").status_code == 409
+    stale_etag = api.delete(f"/api/events/{event.pk}/", HTTP_IF_MATCH=etag)
+    assert stale_etag.status_code == 412
+    assert api.delete(f"/api/events/{event.pk}/?version=x").status_code == 400
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_an_event_others_were_merged_into_is_not_deleted(api, make_event):
+    survivor = make_event("2023")
+    make_event("2023", merged_into=survivor)
+    api.force_authenticate(superuser())
+    response = api.delete(f"/api/events/{survivor.pk}/")
+    assert response.status_code == 409
+    assert "merged into this one" in response.json()["detail"]
+    assert Event.objects.filter(pk=survivor.pk).exists()

@@ -137,7 +137,7 @@ def editor_token(db):
 
 # Writes as an editor (who may create, edit, submit, publish, reject and
 # withdraw): whatever the payload, a documented answer, never a 5xx.
-@schema.include(method=["POST", "PUT", "PATCH"]).parametrize()
+@schema.include(method=["POST", "PUT", "PATCH", "DELETE"]).parametrize()
 @settings(
     max_examples=25,
     derandomize=True,

@@ -252,6 +252,19 @@ class EventSchema(AutoSchema):
         request=EventWriteSerializer,
         responses={200: EventSerializer, **WRITE_ERRORS},
     ),
+    destroy=extend_schema(
+        summary="Delete an event with its sources, amounts and entity links.",
+        description=(
+            "Needs the `timeline.delete_event` permission (superusers). Send the "
+            "`version` you read (or an `If-Match` ETag): a stale one is a 409 "
+            "(412), nothing deleted. The history keeps the deleted rows."
+        ),
+        parameters=[
+            OpenApiParameter("version", int, description="The version you read."),
+            OpenApiParameter("reason", str, description="Kept in the history."),
+        ],
+        responses={204: None, **WRITE_ERRORS},
+    ),
 )
 class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
     serializer_class = EventSerializer
@@ -384,6 +397,25 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        event = self.get_object()
+        self._check_if_match(event)
+        raw = request.query_params.get("version")
+        if raw is not None and not raw.isdigit():
+            raise exceptions.ValidationError({"version": ["Must be an integer."]})
+        try:
+            event_services.event_delete(
+                event=event,
+                user=request.user,
+                expected_version=int(raw) if raw is not None else None,
+                reason=request.query_params.get("reason", ""),
+            )
+        except event_services.StaleVersion as exc:
+            raise Conflict({"version": [exc.message]}) from exc
+        except event_services.EventInUse as exc:
+            raise Conflict({"detail": str(exc)}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _transition(self, request, service, *, reason_arg: str) -> Response:
         event = self.get_object()

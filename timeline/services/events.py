@@ -239,6 +239,48 @@ def event_update(
     return event
 
 
+class EventInUse(ValueError):
+    """The event cannot be deleted: other events were merged into it."""
+
+
+def event_delete(
+    *, event: Event, user: Any, expected_version: int | None = None, reason: str = ""
+) -> None:
+    """Delete `event` with its citations, amounts and entity links.
+
+    Needs `timeline.delete_event` (superusers; curators and editors reject or
+    withdraw instead). The history keeps every deleted row with the user and
+    the reason. Raises StaleVersion when `expected_version` is stale, and
+    EventInUse while merged events point at it.
+    """
+    _require(user, "timeline.delete_event")
+    with transaction.atomic():
+        stored = Event.objects.select_for_update().get(pk=event.pk)
+        if expected_version is not None and stored.version != expected_version:
+            raise describe_changes_since(event=stored, version=expected_version)
+        merged = list(
+            Event.objects.filter(merged_into=stored).values_list("pk", flat=True)
+        )
+        if merged:
+            listed = ", ".join(str(pk) for pk in merged)
+            raise EventInUse(
+                f"Events {listed} were merged into this one; delete or unmerge "
+                "them first."
+            )
+        label = f"Deleted: {reason.strip()}" if reason.strip() else "Deleted"
+        for related in (
+            *stored.citations.all(),
+            *stored.amounts.all(),
+            *stored.roles.all(),
+        ):
+            related._history_user = user
+            related._change_reason = label
+            related.delete()
+        stored._history_user = user
+        stored._change_reason = label
+        stored.delete()
+
+
 def citation_add(
     *,
     event: Event,
