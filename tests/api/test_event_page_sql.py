@@ -52,6 +52,10 @@ SHAPES = [
     "198X",
     "19XX",
     "2023-05",
+    # The extremes that stand for open ends, as real dates: still found.
+    "0001-01-01",
+    "0001-01-01/..",
+    "9999-12-31",
 ]
 WINDOWS = [
     "date_from=2023-01-01&date_to=2023-12-31",

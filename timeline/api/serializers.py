@@ -6,7 +6,7 @@ editable fields and hand them to timeline.services, which own the rules.
 
 from __future__ import annotations
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -131,10 +131,17 @@ class EventSerializer(serializers.ModelSerializer):
         return f"{self._detail_prefix}{event.pk}/"
 
 
+_detail_paths: dict[str, str] = {}
+
+
 def event_url_prefix(request=None) -> str:
     """The detail URL of event 0 without its "0/": a pattern, so reverse() runs
-    once per page rather than once per event. Absolute when there is a request."""
-    path = reverse("api:event-detail", args=[0])[:-2]
+    once per script prefix rather than once per event or page. Absolute when
+    there is a request."""
+    script_prefix = get_script_prefix()
+    path = _detail_paths.get(script_prefix)
+    if path is None:
+        path = _detail_paths[script_prefix] = reverse("api:event-detail", args=[0])[:-2]
     return request.build_absolute_uri(path) if request else path
 
 

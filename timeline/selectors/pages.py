@@ -113,14 +113,20 @@ def overlap_arms(date_from: datetime.date) -> list[Q]:
     """
     # Open ends only come from EDTF intervals ("2005/..", "../2030"), so both
     # open arms are ordered scans of the (…, precision, date_lower) index too.
+    # "since" starts after OPEN_LOWER, so its scan skips the "until" entries
+    # (all at OPEN_LOWER, first in the index) instead of reading past them.
     interval = Event.Precision.INTERVAL
     arms = [
+        Q(date_precision=interval, date_lower=OPEN_LOWER),
         # `>=`, not `=`: an equality would lure SQLite onto the date_upper index.
-        Q(date_precision=interval, date_upper__gte=OPEN_UPPER),
-        Q(date_precision=interval, date_lower=OPEN_LOWER, date_upper__lt=OPEN_UPPER),
+        Q(date_precision=interval, date_lower__gt=OPEN_LOWER)
+        & Q(date_upper__gte=OPEN_UPPER),
     ]
     for precision, floor in arm_floors(date_from):
-        arms.append(Q(date_precision=precision, date_lower__gte=floor) & ~OPEN_ENDED)
+        arm = Q(date_precision=precision, date_lower__gte=floor)
+        if precision == interval:
+            arm &= ~OPEN_ENDED
+        arms.append(arm)
     return arms
 
 
@@ -262,20 +268,22 @@ def _overlap_arm_sql(date_from: datetime.date, db: Any) -> list[tuple[str, list[
     open_upper = db.ops.adapt_datefield_value(OPEN_UPPER)
     interval = Event.Precision.INTERVAL.value
     arms = [
-        (f"{precision} = %s AND {upper} >= %s", [interval, open_upper]),
+        (f"{precision} = %s AND {lower} = %s", [interval, open_lower]),
         (
-            f"{precision} = %s AND {lower} = %s AND {upper} < %s",
+            f"{precision} = %s AND {lower} > %s AND {upper} >= %s",
             [interval, open_lower, open_upper],
         ),
     ]
-    bounded = (
-        f"{precision} = %s AND {lower} >= %s AND NOT ({lower} = %s OR {upper} = %s)"
-    )
     for name, floor in arm_floors(date_from):
-        arms.append(
-            (
-                bounded,
-                [name, db.ops.adapt_datefield_value(floor), open_lower, open_upper],
+        floor_value = db.ops.adapt_datefield_value(floor)
+        if name == interval:
+            arms.append(
+                (
+                    f"{precision} = %s AND {lower} >= %s "
+                    f"AND NOT ({lower} = %s OR {upper} = %s)",
+                    [name, floor_value, open_lower, open_upper],
+                )
             )
-        )
+        else:
+            arms.append((f"{precision} = %s AND {lower} >= %s", [name, floor_value]))
     return arms
