@@ -126,8 +126,14 @@ def _phrase_starts(phrases: dict[str, str]) -> frozenset[str]:
     return frozenset(phrase.split()[0] for phrase in phrases)
 
 
-KIND_STARTS = frozenset(KIND_WORDS) | _phrase_starts(KIND_PHRASES)
-MODALITY_STARTS = frozenset(MODALITY_WORDS) | _phrase_starts(MODALITY_PHRASES)
+KIND_PHRASE_STARTS = _phrase_starts(KIND_PHRASES)
+MODALITY_PHRASE_STARTS = _phrase_starts(MODALITY_PHRASES)
+KIND_STARTS = frozenset(KIND_WORDS) | KIND_PHRASE_STARTS
+MODALITY_STARTS = frozenset(MODALITY_WORDS) | MODALITY_PHRASE_STARTS
+
+Lexicon = tuple[
+    dict[str, str], dict[str, str], frozenset[str], frozenset[str], re.Pattern[str]
+]
 
 
 def _tokens(text: str) -> list[str]:
@@ -135,16 +141,15 @@ def _tokens(text: str) -> list[str]:
 
 
 def _count(
-    text: str,
-    tokens: list[str],
-    lexicon: tuple[dict[str, str], dict[str, str], frozenset[str], re.Pattern[str]],
-) -> tuple[dict[str, int], dict[str, list[str]]]:
-    words, phrases, starts, chinese = lexicon
-    counts: dict[str, int] = {}
+    text: str, tokens: list[str], lexicon: Lexicon, cjk: bool
+) -> dict[str, list[str]]:
+    """The cues of each label found in `text`, in order (English words and
+    phrases, then Chinese); `cjk` says whether the text has Chinese at all."""
+    words, phrases, starts, phrase_starts, chinese = lexicon
     found: dict[str, list[str]] = {}
     # Most sentences carry no cue of a lexicon at all: one C-level set test.
-    if starts.isdisjoint(tokens) and not CJK.search(text):
-        return counts, found
+    if starts.isdisjoint(tokens) and not cjk:
+        return found
     last = len(tokens) - 1
     # Few tokens of a sentence are cues: filter them in one comprehension
     # instead of looking every token and every pair up in Python.
@@ -152,59 +157,73 @@ def _count(
         token = tokens[i]
         label = words.get(token)
         if label:
-            counts[label] = counts.get(label, 0) + 1
             found.setdefault(label, []).append(token)
-        if i < last:
+        # Only a phrase's first word is worth pairing with the next token.
+        if i < last and token in phrase_starts:
             pair = f"{token} {tokens[i + 1]}"
             label = phrases.get(pair)
             if label:
-                counts[label] = counts.get(label, 0) + 1
                 found.setdefault(label, []).append(pair)
-    if CJK.search(text):
+    if cjk:
         for match in chinese.finditer(text):
-            label = match.lastgroup or ""
-            counts[label] = counts.get(label, 0) + 1
-            found.setdefault(label, []).append(match.group(0))
-    return counts, found
+            found.setdefault(match.lastgroup or "", []).append(match.group(0))
+    return found
 
 
-def _may_target(text: str) -> bool:
+def _may_target(text: str, lowered: str) -> bool:
     """Whether TARGET_YEAR can match: a substring test is far cheaper."""
-    return "到" in text or "by " in text.lower()
+    return "到" in text or "by " in lowered
 
 
-_KIND_LEXICON = (KIND_WORDS, KIND_PHRASES, KIND_STARTS, KIND_ZH)
-_MODALITY_LEXICON = (MODALITY_WORDS, MODALITY_PHRASES, MODALITY_STARTS, MODALITY_ZH)
+_KIND_LEXICON = (KIND_WORDS, KIND_PHRASES, KIND_STARTS, KIND_PHRASE_STARTS, KIND_ZH)
+_MODALITY_LEXICON = (
+    MODALITY_WORDS,
+    MODALITY_PHRASES,
+    MODALITY_STARTS,
+    MODALITY_PHRASE_STARTS,
+    MODALITY_ZH,
+)
 
 
 def classify_kind(text: str) -> tuple[str, tuple[str, ...]]:
     """The kind with the most cues in `text`, and the cues that decided it."""
-    return _kind(text, _tokens(text))
+    return _kind(_count(text, _tokens(text), _KIND_LEXICON, _has_cjk(text)))
 
 
 def classify_modality(text: str) -> str | None:
     """ "forecast", "planned", or None when the text has no cue either way."""
-    return _modality(text, _tokens(text))
+    lowered = text.lower()
+    tokens = WORD.findall(lowered)
+    found = _count(text, tokens, _MODALITY_LEXICON, _has_cjk(text))
+    return _modality(found, text, lowered)
 
 
 def classify(text: str) -> tuple[str, tuple[str, ...], str | None]:
     """classify_kind and classify_modality of the same text, tokenised once."""
-    tokens = _tokens(text)
-    return (*_kind(text, tokens), _modality(text, tokens))
+    lowered = text.lower()
+    tokens = WORD.findall(lowered)
+    cjk = _has_cjk(text)
+    kind, cues = _kind(_count(text, tokens, _KIND_LEXICON, cjk))
+    modalities = _count(text, tokens, _MODALITY_LEXICON, cjk)
+    return kind, cues, _modality(modalities, text, lowered)
 
 
-def _kind(text: str, tokens: list[str]) -> tuple[str, tuple[str, ...]]:
-    counts, found = _count(text, tokens, _KIND_LEXICON)
-    if not counts:
+def _has_cjk(text: str) -> bool:
+    return CJK.search(text) is not None
+
+
+def _kind(found: dict[str, list[str]]) -> tuple[str, tuple[str, ...]]:
+    if not found:
         return "other", ()
-    kind = max(counts, key=lambda k: (counts[k], -KIND_RANK[k]))
+    kind = max(found, key=lambda k: (len(found[k]), -KIND_RANK[k]))
     return kind, tuple(found[kind])
 
 
-def _modality(text: str, tokens: list[str]) -> str | None:
-    counts, _ = _count(text, tokens, _MODALITY_LEXICON)
-    if counts.get("forecast"):
+def _modality(found: dict[str, list[str]], text: str, lowered: str) -> str | None:
+    if found.get("forecast"):
         return "forecast"
-    if counts.get("planned") or (_may_target(text) and TARGET_YEAR.search(text)):
+    if found.get("planned") or (
+        _may_target(text, lowered) and TARGET_YEAR.search(text)
+    ):
         return "planned"
     return None

@@ -175,6 +175,7 @@ PLACES = frozenset(
 ) | {"Hong Kong", "United States", "United Kingdom", "Southeast Asia"}
 
 MULTIWORD_PLACES = tuple(p for p in PLACES if " " in p)
+PLACE_WORDS = {p: re.compile(rf"\b{re.escape(p)}\b") for p in PLACES}
 
 CHINESE_PLACES = (
     "中国",
@@ -307,7 +308,12 @@ def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
             )
 
     for match in NAME.finditer(text):
-        name = TRAILING.sub("", match.group(1)).rstrip(".,'’")
+        name = match.group(1)
+        # Most names are one word: without a space or tab TRAILING has nothing
+        # to cut.
+        if " " in name or "\t" in name:
+            name = TRAILING.sub("", name)
+        name = name.rstrip(".,'’")
         start = match.start(1)
         first, _, rest = name.partition(" ")
         if first in STOP_INITIAL:
@@ -328,7 +334,7 @@ def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
         if kind is None:
             # Multi-word names may hide a known place: "Beijing Municipal ...".
             for place in [*name.split(), *MULTIWORD_PLACES]:
-                if place in PLACES and re.search(rf"\b{re.escape(place)}\b", name):
+                if place in PLACES and PLACE_WORDS[place].search(name):
                     add(place, "place", start + name.index(place))
             continue
         add(name, kind, start)

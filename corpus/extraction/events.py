@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.amounts import Amount, extract_amounts
 from corpus.extraction.cues import classify, classify_kind
 from corpus.extraction.entities import EntityMention, find_entities
+from corpus.extraction.prechecks import CASE_TRAPS
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
 
@@ -63,11 +65,12 @@ _BOILERPLATE_WORDS = (
     "all rights reserved",
     "share",
 )
-_BOILERPLATE_CHARS = ("©", "\u017f", "\u212a", "\u0130", "\u0131")
+_BOILERPLATE_CHARS = ("©", *CASE_TRAPS)
 
 
 def _may_be_boilerplate(text: str) -> bool:
-    if any(char in text for char in _BOILERPLATE_CHARS):
+    # The characters are all non-ASCII; str.isascii() reads a flag, no scan.
+    if not text.isascii() and any(char in text for char in _BOILERPLATE_CHARS):
         return True
     lowered = text.lower()
     return any(word in lowered for word in _BOILERPLATE_WORDS)
@@ -78,6 +81,11 @@ MIN_WORDS = 5
 MIN_CJK_CHARS = 10
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[A-Za-z0-9][\w'’-]*")
+# Whether WORD (CJK) finds at least MIN_WORDS (MIN_CJK_CHARS) matches, in one
+# call and without building the list: the possessive quantifiers step from
+# match to match exactly as findall does.
+ENOUGH_WORDS = re.compile(rf"(?:[^A-Za-z0-9]*+[A-Za-z0-9][\w'’-]*+){{{MIN_WORDS}}}")
+ENOUGH_CJK = re.compile(rf"(?:[^\u4e00-\u9fff]*+[\u4e00-\u9fff]){{{MIN_CJK_CHARS}}}")
 
 
 def extract_events(
@@ -129,8 +137,8 @@ def _eventful(sentence: Sentence) -> bool:
     if _may_be_boilerplate(text) and BOILERPLATE.search(text):
         return False
     if CJK.search(text):
-        return len(CJK.findall(text)) >= MIN_CJK_CHARS
-    return len(WORD.findall(text)) >= MIN_WORDS
+        return ENOUGH_CJK.match(text) is not None
+    return ENOUGH_WORDS.match(text) is not None
 
 
 def _clauses(sentence: Sentence, dates: list[Timex]) -> list[tuple[int, int]]:
@@ -169,7 +177,11 @@ DATELINE = re.compile(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*")
 
 
 def _title(text: str) -> str:
-    title = SPACES.sub(" ", text).strip()
+    # Plain spaces are the only printable white space: a printable text
+    # without a double space has nothing for SPACES to collapse.
+    if "  " in text or not text.isprintable():
+        text = SPACES.sub(" ", text)
+    title = text.strip()
     if "--" in title:  # no dateline without its dashes: skip the regex
         title = DATELINE.sub("", title)
     title = title.rstrip(".。;；")
@@ -203,11 +215,14 @@ def _candidates_for(
             upper=info.upper,
             precision=info.precision,
         )
-        clause = sentence.text[c_start - sentence.start : c_end - sentence.start]
-        clause_amounts = tuple(a for a in amounts if c_start <= a.start < c_end)
         if len(dates) > 1:
+            clause = sentence.text[c_start - sentence.start : c_end - sentence.start]
+            clause_amounts = tuple(a for a in amounts if c_start <= a.start < c_end)
             clause_kind, clause_cues, modality = classify(clause)
         else:
+            # The one clause is the sentence: it holds all the amounts and was
+            # classified above.
+            clause, clause_amounts = sentence.text, tuple(amounts)
             clause_kind, clause_cues = kind, cues
         if clause_kind == "other":
             clause_kind, clause_cues = kind, cues
@@ -243,13 +258,19 @@ def _tokens(text: str) -> set[str]:
     )
 
 
+def _values(candidate: EventCandidate) -> set[tuple[Decimal, str]]:
+    return {(x.value, x.currency) for x in candidate.amounts}
+
+
 def _same_fact(
-    a: EventCandidate, b: EventCandidate, tokens: dict[str, set[str]]
+    a: EventCandidate,
+    b: EventCandidate,
+    values_a: set[tuple[Decimal, str]],
+    values_b: set[tuple[Decimal, str]],
+    tokens: dict[str, set[str]],
 ) -> bool:
     if a.kind != b.kind or a.date.edtf != b.date.edtf:
         return False
-    values_a = {(x.value, x.currency) for x in a.amounts}
-    values_b = {(x.value, x.currency) for x in b.amounts}
     if values_a and values_b:
         return bool(values_a & values_b)
     ta, tb = _quote_tokens(a.quote, tokens), _quote_tokens(b.quote, tokens)
@@ -271,17 +292,22 @@ def _merge_repeats(candidates: list[EventCandidate]) -> list[EventCandidate]:
     # Only candidates of the same kind and date can be the same fact: compare
     # within those buckets (indices into `kept`, in order) instead of all pairs.
     buckets: dict[tuple[str, str], list[int]] = {}
-    # Tokenise each quote once, not once per pair.
+    # Tokenise each quote once, and gather each candidate's amounts once, not
+    # once per pair.
     tokens: dict[str, set[str]] = {}
+    values: list[set[tuple[Decimal, str]]] = []  # of each kept candidate
     for candidate in candidates:
+        mine = _values(candidate)
         bucket = buckets.setdefault((candidate.kind, candidate.date.edtf), [])
         for i in bucket:
             other = kept[i]
-            if _same_fact(candidate, other, tokens):
+            if _same_fact(candidate, other, mine, values[i], tokens):
                 if candidate.confidence > other.confidence:
                     kept[i] = candidate
+                    values[i] = mine
                 break
         else:
             bucket.append(len(kept))
             kept.append(candidate)
+            values.append(mine)
     return kept

@@ -88,7 +88,6 @@ _END = re.compile(
 )
 # The characters _END can start with.
 _MARKS = ".!?。！？；"
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\Z")
 
 
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
@@ -100,14 +99,23 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     # Look back a few characters only: searching from 0 would make the
     # segmentation quadratic in the article's length.
-    match = _WORD_BEFORE.search(text[max(0, dot - 24) : dot])
-    if not match:
+    before = _word_before(text[max(0, dot - 24) : dot])
+    if not before:
         return False
-    word = match.group(1).lower().rstrip(".")
+    word = before.lower().rstrip(".")
     if word in ABBREVIATIONS:
         return True
     # A single capital letter is an initial ("Xi J. Ping", "U.S.").
-    return len(word) == 1 and match.group(1).isupper()
+    return len(word) == 1 and before.isupper()
+
+
+def _word_before(window: str) -> str:
+    """What `([A-Za-z][A-Za-z.]*)\\Z` finds in `window` ("" for nothing), by
+    stepping back over letters and periods instead of trying every start."""
+    start = len(window)
+    while start and window[start - 1] in _WORD_CHARS:
+        start -= 1
+    return window[start:].lstrip(".")
 
 
 def _split_block(
@@ -135,7 +143,8 @@ def _split_block(
                 continue
         _emit(text, position, resume, out)
         position = resume
-    _emit(text, position, end, out)
+    if position < end:
+        _emit(text, position, end, out)
 
 
 def _mark_positions(text: str) -> list[int]:

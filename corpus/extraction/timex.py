@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from corpus.extraction import timex_common as c
 from corpus.extraction import timex_en, timex_zh
+from corpus.extraction.prechecks import has_case_traps
 from corpus.extraction.timex_common import Cand, Ctx
 
 __all__ = ["Timex", "tag_dates"]
@@ -53,11 +54,12 @@ def tag_dates(text: str, *, anchor: dt.date | None = None) -> list[Timex]:
         cands += timex_zh.candidates(ctx)
     chosen = _longest_first(cands, len(text))
     chosen = _merge_ranges(chosen, text)
+    plain = not has_case_traps(text)
     for i, cand in enumerate(chosen):
         if cand.type == "DATE" and cand.edtf is not None:
             lo = chosen[i - 1].end if i else 0
             hi = chosen[i + 1].start if i + 1 < len(chosen) else len(text)
-            _apply_signal(cand, text, lo, hi)
+            _apply_signal(cand, text, lo, hi, plain)
     chosen = _resolve_anaphora(chosen, anchor)
     _complete_times(chosen, text, anchor)
     return [
@@ -165,19 +167,51 @@ _SIGNAL_KIND = {
 }  # fmt: skip
 
 
-def _apply_signal(cand: Cand, text: str, lo: int, hi: int) -> None:
+# Left signals end in one of these words (English, then white space) or
+# characters (Chinese) right before the date; the right ones start with white
+# space or one of these characters. Most dates have neither next to them, which
+# these tests tell far sooner than the patterns.
+_SIGNAL_EN_ENDS = (
+    "since", "before", "after", "until", "till", "through", "by", "of", "to",
+    "than", "around", "circa", "about", "approximately", "roughly",
+)  # fmt: skip
+_SIGNAL_ZH_ENDS = ("从", "自", "至", "止", "到")
+_SIGNAL_RIGHT_FIRST = frozenset("前左以起开之后")
+
+
+def _may_end_in_signal(before: str, plain: bool) -> bool:
+    stripped = before.rstrip()
+    if stripped.endswith(_SIGNAL_ZH_ENDS):
+        return True
+    if len(stripped) == len(before):
+        return False
+    return not plain or stripped.lower().endswith(_SIGNAL_EN_ENDS)
+
+
+def _apply_signal(cand: Cand, text: str, lo: int, hi: int, plain: bool) -> None:
     """Fold a bounding word into the span and the EDTF: since 2005 -> 2005/..,
     before 2030 -> ../2029, until 2025 -> ../2025, after 2020 -> 2021/..,
     around 2024 -> 2024~. "by 2020" stays the target year, span "2020".
-    `lo`..`hi` is the free text between the neighbouring expressions."""
+    `lo`..`hi` is the free text between the neighbouring expressions; `plain`
+    says the text holds no character a case-insensitive pattern reads as
+    another letter (see has_case_traps)."""
     assert cand.edtf is not None
     if ".." in cand.edtf:
         return
     kind = None
     start, end = cand.start, cand.end
     # A signal may not reach into a neighbouring expression (lo..hi is free).
-    left = _SIGNAL_LEFT.search(text, max(lo, start - 20), start)
-    right = _SIGNAL_RIGHT.match(text, end, hi)
+    left_from = max(lo, start - 20)
+    left = (
+        _SIGNAL_LEFT.search(text, left_from, start)
+        if _may_end_in_signal(text[left_from:start], plain)
+        else None
+    )
+    right = (
+        _SIGNAL_RIGHT.match(text, end, hi)
+        if end < hi and (text[end] in _SIGNAL_RIGHT_FIRST or text[end].isspace())
+        else None
+    )
     if left:
         word = " ".join((left["w"] or left["zh"]).lower().split())
         kind = _SIGNAL_KIND[word]

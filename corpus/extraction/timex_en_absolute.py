@@ -344,8 +344,9 @@ def h_year(m: re.Match[str], ctx: Ctx) -> Cand | None:
         return None
     if _YEAR_RIGHT_BAD.match(text, m.end()):
         return None
-    if _NAME_LEFT.search(text, max(0, start - 20), start) and _NAME_RIGHT.match(
-        text, m.end()
+    # The cheap right-hand test first: few years are followed by a name.
+    if _NAME_RIGHT.match(text, m.end()) and _NAME_LEFT.search(
+        text, max(0, start - 20), start
     ):
         return None  # "the Russell 2000 Index", "Windows 2000 Server"
     y = m["year"]

@@ -83,11 +83,14 @@ TENS = {
 _UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 _SMALL = "|".join(sorted(NUM_WORDS, key=len, reverse=True))
 _TENS_RE = "|".join(TENS)
+_NUM_DIGIT = r"\d+(?:\.\d+)?(?![\d,])"
 NUM = (
     rf"(?P<num>(?i:a\s+couple\s+of|a\s+few|several|few|many|a|an"
     rf"|(?:{_TENS_RE})(?:[\s-](?:{_UNITS_WORDS}))?|{_SMALL})(?![A-Za-z])"
-    r"|\d+(?:\.\d+)?(?![\d,]))"
+    rf"|{_NUM_DIGIT})"
 )
+# All NUM can match where a number starts: its words need a letter.
+NUM_DIGITS = rf"(?P<num>{_NUM_DIGIT})"
 UNIT = (
     r"(?:(?i:trading|business|working|straight|consecutive|full|calendar|school)\s+)?"
     r"(?P<unit>(?i:second|minute|hour|day|week|fortnight|month|quarter|year"

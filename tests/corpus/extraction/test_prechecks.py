@@ -1,0 +1,198 @@
+"""The cheap tests that let the extractor skip a pattern must never skip one
+that would match: each is checked against the pattern it stands in for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus.extraction import amounts, events, timex, timex_en
+from corpus.extraction.amounts_lexicon import EN_APPROX_RE, EN_LEAD_RE
+from corpus.extraction.prechecks import has_case_traps
+from corpus.extraction.sentences import _word_before
+from corpus.extraction.timex_common import Ctx
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+ANCHOR = dt.date(2023, 9, 6)
+
+# At least one text per English rule, so every rule's needed words are put to
+# the test; then texts that hold none of a rule's needed words.
+RULE_TEXTS = [
+    "during the 14th Five-Year Plan period",
+    "in '19 and March '20",
+    "the first week of March 2023",
+    "on Monday, September 4, 2023, and Sept. 2-6",
+    "on the 4th of September 2023 and 12-14 May",
+    "in January 2020, by May of 2021",
+    "next March, this coming June, last May",
+    "in early September 2023 and mid-2024, at the end of March",
+    "earlier this year, in late 2019, the middle of 2020",
+    "by the year-end and the year end",
+    "in the first half of 2023, the second half, H1 2024",
+    "in the third quarter of fiscal 2023, the last quarter",
+    "Q3 2023, 2023Q4, q1 '24",
+    "last summer, in spring 2024, the fall of 2019",
+    "from 2019 to 2024, between 2018 and 2020, the 2023-2025 period",
+    "on 2023-09-04 and 2023/9/4, in 2023-09",
+    "on 09/04/2023 and 4.9.2023",
+    "in the 1990s, the mid-'80s and the late 1970s",
+    "in 2023, the year 2021, FY2022",
+    "today, yesterday and the day after tomorrow",
+    "this morning and yesterday evening, last night",
+    "on Friday afternoon and next Tuesday",
+    "this week, last month, the past decade, next year",
+    "over the weekend",
+    "the same day, the following day",
+    "three years ago, two weeks from now",
+    "the past three years, the next five months",
+    "for about three months, more than a week, 18 months",
+    "every year, quarterly reports, per month",
+    "now, recently, in the near future, to date, at present",
+    "at 14:45 and at 6:40 p.m.",
+    "at 9 am and 11pm",
+    "at 0930 GMT",
+    "Revenue rose 12 percent to 3.2 billion yuan in 2023.",
+    "他说，预计2025年市场规模将达到1.5万亿元。",
+    "ſince 2019 the ſpring fair and İn 2020",
+]
+
+
+@pytest.fixture
+def unpruned(monkeypatch: pytest.MonkeyPatch):
+    """English candidates with every rule tried, needed words or not."""
+
+    def candidates(text: str) -> list:
+        with monkeypatch.context() as patch:
+            patch.setattr(timex_en, "_absent_rules", lambda text, words: frozenset())
+            return timex_en.candidates(Ctx(text, ANCHOR))
+
+    return candidates
+
+
+def _texts() -> list[str]:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    return RULE_TEXTS + seeds
+
+
+@pytest.mark.parametrize("text", _texts())
+def test_rules_skipped_for_a_text_match_nothing_in_it(text: str, unpruned) -> None:
+    everything = unpruned(text)
+    absent = timex_en._absent_rules(text, timex_en._words(text)[0])
+    assert not absent & {cand.rank for cand in everything}
+    assert timex_en.candidates(Ctx(text, ANCHOR)) == everything
+
+
+def test_every_rule_is_put_to_the_test(unpruned) -> None:
+    matched = {cand.rank for text in RULE_TEXTS for cand in unpruned(text)}
+    assert matched == set(range(len(timex_en.RULE_SPECS)))
+
+
+@pytest.mark.parametrize(
+    ("text", "traps"),
+    [
+        ("plain ASCII", False),
+        ("中文 and é", False),
+        ("ſince", True),
+        ("İstanbul", True),
+        ("dotless ı", True),
+        ("5 \u212a", True),
+    ],
+)
+def test_case_traps_are_the_characters_lowercasing_misses(
+    text: str, traps: bool
+) -> None:
+    assert has_case_traps(text) is traps
+
+
+BEFORE_NUMBERS = [
+    "rose 12 percent to ",
+    "between ",
+    "worth between  ",
+    "worth US ",
+    "worth US",
+    "(US ",
+    "the U.S. ",
+    "a HK",
+    "in RMB ",
+    "was ",
+    "bus ",
+    "xbetween ",
+    "5between ",
+    "a C ",
+    "in CNY\t",
+    "ſ ",
+    "about ",
+    "up to ",
+    "close  to ",
+    "just to ",
+    "more than\n",
+    "more\nthan ",
+    "an estimated ",
+    "approx. ",
+    "c. ",
+    "~",
+    "~ ",
+    "in excess of ",
+    "upwards of ",
+    "as much as ",
+    "much as ",
+    "at least ",
+    "lEast ",
+    "UNDER ",
+    "(over ",
+    "5over ",
+    "",
+]
+
+
+@pytest.mark.parametrize("before", BEFORE_NUMBERS)
+def test_lead_test_passes_whatever_the_lead_pattern_finds(before: str) -> None:
+    text = before + "5"
+    lead = EN_LEAD_RE.search(text, max(0, len(before) - 16), len(before))
+    if lead and lead.start() < len(before):
+        assert amounts._may_lead(before[-16:]) or has_case_traps(before)
+
+
+@pytest.mark.parametrize("before", BEFORE_NUMBERS)
+def test_qualifier_test_passes_whatever_the_qualifier_pattern_finds(
+    before: str,
+) -> None:
+    window = before[-24:]
+    if EN_APPROX_RE.search(window):
+        assert amounts._may_qualify(window) or has_case_traps(window)
+
+
+@pytest.mark.parametrize(
+    "window",
+    ["", "Mr", "the U.S", "Co..", "x.", ". .", "3 a.m", "é", "ab1cd", "Inc.Ltd"],
+)
+def test_word_before_a_period_is_what_the_pattern_finds(window: str) -> None:
+    found = re.search(r"([A-Za-z][A-Za-z.]*)\Z", window)
+    assert _word_before(window) == (found.group(1) if found else "")
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["since ", "ever since\t", "as of  ", "no later than ", "Around ", "自", "从 ",
+     "截止到", "by", "rose ", "(since ", "", "in ", "ſince "],
+)  # fmt: skip
+def test_signal_test_passes_whatever_the_signal_pattern_finds(before: str) -> None:
+    text = before + "2020"
+    if timex._SIGNAL_LEFT.search(text, 0, len(before)):
+        assert timex._may_end_in_signal(before, not has_case_traps(text))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["one two three four", "one two three four five", "a-b c'd e’f g h",
+     "— — — — — —", "1 2 3 4 5", "é é é é é", "x_y z", "这是一个很长的中文句子吗",
+     "这是中文", ""],
+)  # fmt: skip
+def test_word_counts_agree_with_findall(sentence: str) -> None:
+    enough_words = len(events.WORD.findall(sentence)) >= events.MIN_WORDS
+    enough_cjk = len(events.CJK.findall(sentence)) >= events.MIN_CJK_CHARS
+    assert (events.ENOUGH_WORDS.match(sentence) is not None) is enough_words
+    assert (events.ENOUGH_CJK.match(sentence) is not None) is enough_cjk
