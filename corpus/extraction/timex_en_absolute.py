@@ -178,7 +178,8 @@ def h_quarter(m: re.Match[str], ctx: Ctx) -> Cand | None:
         y, mon = c.add_months(a.year, a.month, -3)
         q = (mon - 1) // 3 + 1
     else:
-        q = ORDINALS[ordw] if ordw else int(gd["q"])
+        # With a year, "the last quarter of 2019" is its fourth.
+        q = 4 if ordw == "last" else ORDINALS[ordw] if ordw else int(gd["q"])
         if gd.get("yy"):
             y = c.two_digit_year(int(gd["yy"]), a)
         elif gd.get("year") or gd.get("rel"):

@@ -82,7 +82,9 @@ def h_rel_unit(m: re.Match[str], ctx: Ctx) -> Cand | None:
         return date_cand(
             m, c.duration_value(1, unit), c.past_interval(a, 1, unit, forward=False)
         )
-    if rel == "past" and m["the"]:
+    # "the past month" is the month up to the anchor; "the past weekend" is
+    # simply the last one.
+    if rel == "past" and m["the"] and unit != "weekend":
         return date_cand(
             m, c.duration_value(1, unit), c.past_interval(a, 1, unit, forward=False)
         )
