@@ -121,11 +121,12 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
         fields = (
             "key, title, summary, kind_id, date_edtf, date_text, date_lower, "
             "date_upper, "
-            "date_precision, date_display, modality, status, origin, seed_hash, "
-            "seed_fingerprint, review_note, created_at, updated_at, version"
+            "date_precision, date_display, date_span_days, modality, status, "
+            "origin, seed_hash, seed_fingerprint, review_note, created_at, "
+            "updated_at, version"
         )
         db.executemany(
-            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 19})",
+            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 20})",
             batch,
         )
         db.executemany(
@@ -157,6 +158,9 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
                 info.upper.isoformat(),
                 info.precision,
                 info.display,
+                None
+                if info.is_open_start or info.is_open_end
+                else (info.upper - info.lower).days,
                 "actual",
                 "published",
                 "curated",
@@ -319,7 +323,6 @@ def explain(path: Path) -> str:
 
     url = "/api/events/?date_from=2023-01-01&date_to=2023-12-31&kind=deal"
     client = Client(HTTP_HOST="127.0.0.1")
-    client.get(url)  # the interval span, measured once a minute
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     sql = next(q["sql"] for q in captured.captured_queries if "WITH page" in q["sql"])
@@ -349,6 +352,78 @@ def ensure_datasette() -> Path:
             check=True,
         )
     return binary
+
+
+def serve_timeline(args: argparse.Namespace, path: Path, paths: list[str]) -> dict:
+    """Serve the app on `path` with gunicorn and load it."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "TIMELINE_API_ANON_RATE": "100000000/second",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        # Map the file and give each connection a 64 MB page cache: the
+        # rotating windows touch pages all over a file of several hundred MB.
+        "DATABASE_SQLITE_INIT_COMMAND": (
+            "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536"
+        ),
+    }
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(args.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--preload",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    try:
+        wait_for(port, "/api/kinds/")
+        return load_server(args, port, paths)
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def serve_datasette(args: argparse.Namespace, path: Path, paths: list[str]) -> dict:
+    """Serve the same file with Datasette (its own venv) and load it."""
+    binary = ensure_datasette()
+    port = free_port()
+    datasette = subprocess.Popen(
+        [
+            str(binary),
+            "serve",
+            "-i",
+            str(path),
+            "--port",
+            str(port),
+            "--setting",
+            "sql_time_limit_ms",
+            "30000",
+            "--setting",
+            "max_returned_rows",
+            "1000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(port, f"/{path.stem}.json")
+        return load_server(args, port, paths)
+    finally:
+        datasette.terminate()
+        datasette.wait(10)
 
 
 def main() -> None:
@@ -382,6 +457,11 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="keep an existing DB")
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument(
+        "--servers",
+        default="timeline,datasette",
+        help="which servers to measure, in this order (comma-separated)",
+    )
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -416,74 +496,16 @@ def main() -> None:
         for a, b, k in queries
     ]
 
-    results = {}
-    api_port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{path}",
-        "TIMELINE_API_ANON_RATE": "100000000/second",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "LOG_LEVEL": "WARNING",
-        # Map the file and give each connection a 64 MB page cache: the
-        # rotating windows touch pages all over a file of several hundred MB.
-        "DATABASE_SQLITE_INIT_COMMAND": (
-            "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536"
-        ),
+    ds_paths = [p.replace("/bench/", f"/{path.stem}/") for p in ds_paths]
+    runs = {
+        "timeline": lambda: serve_timeline(args, path, api_paths),
+        "datasette": lambda: serve_datasette(args, path, ds_paths),
     }
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{api_port}",
-            "-w",
-            str(args.workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(args.threads),
-            "--preload",
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-    )
-    try:
-        wait_for(api_port, "/api/kinds/")
-        results["timeline"] = load_server(args, api_port, api_paths)
-    finally:
-        server.terminate()
-        server.wait(10)
-
-    if not args.no_datasette:
-        binary = ensure_datasette()
-        ds_port = free_port()
-        datasette = subprocess.Popen(
-            [
-                str(binary),
-                "serve",
-                "-i",
-                str(path),
-                "--port",
-                str(ds_port),
-                "--setting",
-                "sql_time_limit_ms",
-                "30000",
-                "--setting",
-                "max_returned_rows",
-                "1000",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            ds_paths = [p.replace("/bench/", f"/{path.stem}/") for p in ds_paths]
-            wait_for(ds_port, f"/{path.stem}.json")
-            results["datasette"] = load_server(args, ds_port, ds_paths)
-        finally:
-            datasette.terminate()
-            datasette.wait(10)
+    results = {}
+    for name in args.servers.split(","):
+        if name == "datasette" and args.no_datasette:
+            continue
+        results[name] = runs[name]()
 
     volume = (
         f"{args.seconds:g} s per server (wrk)"
@@ -505,7 +527,7 @@ def main() -> None:
             f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
             f"{r.get('load_before', os.getloadavg()[0]):>5.2f}"
         )
-    if "datasette" in results:
+    if {"timeline", "datasette"} <= set(results):
         ratio = results["timeline"]["rps"] / results["datasette"]["rps"]
         print(f"timeline / datasette requests/s: {ratio:.1f}x")
     print()

@@ -118,11 +118,13 @@ class EventQuerySet(models.QuerySet):
 
 def derived_date_values(edtf: str) -> dict[str, Any]:
     info = describe_edtf(edtf)
+    open_ended = info.is_open_start or info.is_open_end
     return {
         "date_lower": info.lower,
         "date_upper": info.upper,
         "date_precision": info.precision,
         "date_display": info.display,
+        "date_span_days": None if open_ended else (info.upper - info.lower).days,
     }
 
 
@@ -151,7 +153,13 @@ class Event(models.Model):
         CENTURY = "century", "Century"
         INTERVAL = "interval", "Interval"
 
-    DERIVED_DATE_FIELDS = ("date_lower", "date_upper", "date_precision", "date_display")
+    DERIVED_DATE_FIELDS = (
+        "date_lower",
+        "date_upper",
+        "date_precision",
+        "date_display",
+        "date_span_days",
+    )
 
     key = models.SlugField(
         max_length=100, unique=True, help_text="Stable natural key used by imports."
@@ -177,6 +185,9 @@ class Event(models.Model):
         max_length=10, choices=Precision.choices, editable=False
     )
     date_display = models.CharField(max_length=200, editable=False)
+    # upper - lower; None when an end is open. The date plan reads the longest
+    # free interval from its index (timeline.selectors.pages).
+    date_span_days = models.IntegerField(null=True, editable=False)
 
     modality = models.CharField(
         max_length=10, choices=Modality.choices, default=Modality.ACTUAL
@@ -268,6 +279,9 @@ class Event(models.Model):
                 fields=["kind", "status", "date_lower"], name="event_kind_dates"
             ),
             models.Index(fields=["date_upper"], name="event_date_upper"),
+            models.Index(
+                fields=["date_precision", "date_span_days"], name="event_span"
+            ),
             models.Index(fields=["updated_at", "id"], name="event_updated"),
         ]
 

@@ -15,18 +15,14 @@ from tests.factories import (
     UserFactory,
 )
 from timeline.models import Event, EventEntity
-from timeline.selectors import invalidate_span_cache
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    # Throttle counters and the span cache live per process; a test must not
-    # inherit another's.
+    # Throttle counters live per process; a test must not inherit another's.
     cache.clear()
-    invalidate_span_cache()
     yield
     cache.clear()
-    invalidate_span_cache()
 
 
 @pytest.fixture

@@ -8,99 +8,64 @@ them and stops at the page size.
 from __future__ import annotations
 
 import datetime
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Q, QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.db.models.sql.where import AND, ExtraWhere
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from timeline.models import Event
 
-# How long the measured span of free intervals ("2018/2020") is trusted when
-# a write bypassed model signals (bulk_create, queryset.update). Saves through
-# the services invalidate it at once.
-SPAN_CACHE_SECONDS = 60.0
-
 OPEN_ENDED = Q(date_lower=OPEN_LOWER) | Q(date_upper=OPEN_UPPER)
 
 
-_span_lock = threading.Lock()
-_span_cache: dict[str, Any] = {"at": 0.0, "days": None}
+def _longest_interval_sql(db: Any) -> str:
+    """SELECT of the longest stored span of a bounded free interval, in days:
+    one lookup in the (date_precision, date_span_days) index (migration 0008).
+    Over every status, merged or not: a bound that holds for any reader."""
+    q = db.ops.quote_name
+    return (
+        f"SELECT COALESCE(MAX({q('date_span_days')}), 0) "
+        f"FROM {q(Event._meta.db_table)} WHERE {q('date_precision')} = %s"
+    )
 
 
-def invalidate_span_cache(**_: Any) -> None:
-    with _span_lock:
-        _span_cache["at"] = 0.0
-        _span_cache["days"] = None
-
-
-post_save.connect(invalidate_span_cache, sender=Event, dispatch_uid="span_cache_save")
-post_delete.connect(invalidate_span_cache, sender=Event, dispatch_uid="span_cache_del")
-
-
-def longest_interval_days() -> int:
+def longest_interval_days(using: str = "default") -> int:
     """The longest span (upper - lower, in days) of a bounded free interval.
 
     Every other precision has its earliest overlapping start by definition
-    (`corpus.dates.earliest_start`); free intervals are measured: two
-    index-only scans (unmerged rows through the API's covering index, merged
-    ones through their FK index), cached per process. In raw SQL because the
-    ORM's date subtraction on SQLite calls a Python function per row.
+    (`corpus.dates.earliest_start`); free intervals are as long as the longest
+    one stored, read fresh on each call (no cache to go stale).
     """
-    now = time.monotonic()
-    with _span_lock:
-        cached = _span_cache["days"]
-        if cached is not None and now - _span_cache["at"] < SPAN_CACHE_SECONDS:
-            return cached
-    table = Event._meta.db_table
-    if connection.vendor == "sqlite":
-        span = "MAX(julianday(date_upper) - julianday(date_lower))"
-    else:
-        span = "MAX(date_upper - date_lower)"
-    statuses = ", ".join(["%s"] * len(Event.Status.values))
-    open_ended = "date_lower > %s AND date_upper < %s"
-    longest = 0
-    with connection.cursor() as cursor:
-        for where, params in (
-            (
-                f"status IN ({statuses}) AND merged_into_id IS NULL",
-                list(Event.Status.values),
-            ),
-            ("merged_into_id IS NOT NULL", []),
-        ):
-            cursor.execute(
-                f"SELECT {span} FROM {table} WHERE {where} "
-                f"AND date_precision = %s AND {open_ended}",
-                [*params, Event.Precision.INTERVAL, OPEN_LOWER, OPEN_UPPER],
-            )
-            value = cursor.fetchone()[0]
-            longest = max(longest, int(value or 0))
-    with _span_lock:
-        _span_cache["days"] = longest
-        _span_cache["at"] = now
-    return longest
+    db = connections[using]
+    with db.cursor() as cursor:
+        cursor.execute(_longest_interval_sql(db), [Event.Precision.INTERVAL.value])
+        return int(cursor.fetchone()[0])
 
 
-def arm_floors(date_from: datetime.date) -> list[tuple[str, datetime.date]]:
+def arm_floors(
+    date_from: datetime.date, *, using: str = "default"
+) -> list[tuple[str, datetime.date]]:
     """(precision, earliest date_lower) for each bounded precision class: an
     event of that class that ends on or after `date_from` starts no earlier."""
     floors = []
     for precision in sorted(Event.Precision.values):
         floor = earliest_start(precision, date_from)
         if floor is None:  # free intervals: as long as the longest stored one
-            try:
-                floor = date_from - datetime.timedelta(days=longest_interval_days())
-            except OverflowError:
-                floor = OPEN_LOWER
+            floor = _days_before(date_from, longest_interval_days(using))
         floors.append((precision, floor))
     return floors
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    try:
+        return max(day - datetime.timedelta(days=days), OPEN_LOWER)
+    except OverflowError:
+        return OPEN_LOWER
 
 
 def overlap_arms(date_from: datetime.date) -> list[Q]:
@@ -274,16 +239,29 @@ def _overlap_arm_sql(date_from: datetime.date, db: Any) -> list[tuple[str, list[
             [interval, open_lower, open_upper],
         ),
     ]
-    for name, floor in arm_floors(date_from):
-        floor_value = db.ops.adapt_datefield_value(floor)
-        if name == interval:
-            arms.append(
-                (
-                    f"{precision} = %s AND {lower} >= %s "
-                    f"AND NOT ({lower} = %s OR {upper} = %s)",
-                    [name, floor_value, open_lower, open_upper],
-                )
-            )
-        else:
+    for name in sorted(Event.Precision.values):
+        floor = earliest_start(name, date_from)
+        if floor is not None:
+            floor_value = db.ops.adapt_datefield_value(floor)
             arms.append((f"{precision} = %s AND {lower} >= %s", [name, floor_value]))
+            continue
+        # Free intervals: the floor is `date_from` less the longest span,
+        # looked up by the database in the same query, never out of date.
+        longest = f"({_longest_interval_sql(db)})"
+        if db.vendor == "postgresql":
+            # Capped so the date stays at or after 0001-01-01.
+            most = (date_from - OPEN_LOWER).days
+            interval_floor = f"(%s::date - LEAST({longest}, %s))"
+            floor_params = [date_from, interval, most]
+        else:
+            interval_floor = f"COALESCE(date(%s, '-' || {longest} || ' days'), %s)"
+            floor_params = [db.ops.adapt_datefield_value(date_from), interval]
+            floor_params.append(open_lower)
+        arms.append(
+            (
+                f"{precision} = %s AND {lower} >= {interval_floor} "
+                f"AND NOT ({lower} = %s OR {upper} = %s)",
+                [name, *floor_params, open_lower, open_upper],
+            )
+        )
     return arms
