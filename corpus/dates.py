@@ -314,12 +314,19 @@ def earliest_start(precision: str, day: datetime.date) -> datetime.date | None:
     if precision == "century":
         return datetime.date(max(1, day.year - day.year % 100), 1, 1)
     if precision == "season":
-        return min(
-            _month_start(year, first)
-            for first, last, _ in SEASONS.values()
-            for year in range(max(1, day.year - 1), day.year + 1)
-            if _month_end(year, last) >= day
-        )
+        return _season_floor(day.year, day.month)
     if precision == "interval":
         return None
     raise ValueError(f"unknown precision {precision!r}")
+
+
+@lru_cache(maxsize=4096)
+def _season_floor(year: int, month: int) -> datetime.date:
+    # Groupings end at month ends, so the floor depends on the month alone.
+    last_day = _month_end(year, month)
+    return min(
+        _month_start(y, first)
+        for first, last, _ in SEASONS.values()
+        for y in range(max(1, year - 1), year + 1)
+        if _month_end(y, last) >= last_day
+    )

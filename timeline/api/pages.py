@@ -77,16 +77,14 @@ def public_event_page(request: HttpRequest) -> HttpResponse | None:
         return None  # DRF words the error or the 429
     rows = selectors.public_page(page, url_prefix=event_url_prefix(request))
     size = page.limit - 1
-    more = len(rows) > size
-    rows = rows[:size]
-    next_url = (
-        pagination.next_link(request, page.ordering, rows[-1].key) if more else None
-    )
+    next_url = None
+    if len(rows) > size:
+        next_url = pagination.next_link(request, page.ordering, rows.key(size - 1))
     body = (
         '{"next":'
         + json.dumps(next_url)
         + ',"results":['
-        + ",".join(row.json for row in rows)
+        + ",".join(rows.texts(size))
         + "]}"
     ).encode()
     response = HttpResponse(body, content_type="application/json", headers=HEADERS)

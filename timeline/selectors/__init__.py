@@ -33,7 +33,7 @@ from timeline.selectors.pages import (
     order_by_args,
     overlap_arms,
 )
-from timeline.selectors.public import PageRow, PublicPageQuery, kind_ids, public_page
+from timeline.selectors.public import PublicPage, PublicPageQuery, kind_ids, public_page
 from timeline.selectors.review import (
     Span,
     citations_in_context,
@@ -52,7 +52,7 @@ __all__ = [
     "ROLE_ROW_FIELDS",
     "SOURCE_ROW_FIELDS",
     "Ordering",
-    "PageRow",
+    "PublicPage",
     "PublicPageQuery",
     "Span",
     "citations_in_context",

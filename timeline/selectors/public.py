@@ -38,17 +38,22 @@ class PublicPageQuery:
 
 
 @dataclass(frozen=True)
-class PageRow:
-    """One event of a page: its JSON, and its keyset position as stored."""
+class PublicPage:
+    """The rows of a page as the database returns them: (lower, upper, id,
+    JSON text); no object per row, the page is their texts joined."""
 
-    lower: str | datetime.date
-    upper: str | datetime.date
-    id: int
-    json: str
+    rows: list[tuple[Any, Any, int, str]]
 
-    @property
-    def key(self) -> tuple[datetime.date, datetime.date, int]:
-        return (_as_date(self.lower), _as_date(self.upper), self.id)
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def texts(self, count: int) -> list[str]:
+        return [row[3] for row in self.rows[:count]]
+
+    def key(self, index: int) -> tuple[datetime.date, datetime.date, int]:
+        """The keyset position of row `index`, for a cursor."""
+        lower, upper, pk, _ = self.rows[index]
+        return (_as_date(lower), _as_date(upper), pk)
 
 
 def _as_date(value: str | datetime.date) -> datetime.date:
@@ -348,8 +353,8 @@ def _page_sql(shape: tuple, limit: int, arms: list[str], db: Any) -> str:
 
 def public_page(
     page: PublicPageQuery, *, url_prefix: str, using: str = "default"
-) -> list[PageRow]:
-    """The next `page.limit` published events as (key, JSON text) rows: one query.
+) -> PublicPage:
+    """The next `page.limit` published events with their JSON: one query.
 
     An overlap window with a start runs as the interval-aware UNION ALL of
     `selectors.pages.overlap_arms`, each arm an ordered index range scan.
@@ -367,7 +372,7 @@ def public_page(
     with db.cursor() as cursor:
         cursor.execute(sql, [*params, url_prefix])
         rows = cursor.fetchall()
-    return [PageRow(lower, upper, pk, text) for lower, upper, pk, text in rows]
+    return PublicPage(rows)
 
 
 def kind_ids(slugs: Sequence[str], *, using: str = "default") -> tuple[int, ...] | None:
