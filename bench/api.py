@@ -372,16 +372,15 @@ def serve_timeline(args: argparse.Namespace, path: Path, paths: list[str]) -> di
     server = subprocess.Popen(
         [
             str(GUNICORN),
+            "-c",
+            str(REPO / "config" / "gunicorn.conf.py"),
             "config.wsgi",
             "-b",
             f"127.0.0.1:{port}",
             "-w",
             str(args.workers),
-            "-k",
-            "gthread",
             "--threads",
             str(args.threads),
-            "--preload",
             "--log-level",
             "warning",
         ],
