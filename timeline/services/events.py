@@ -130,6 +130,19 @@ def _require(user: Any, perm: str) -> None:
         raise PermissionDenied(f"You do not have the permission {perm!r}.")
 
 
+def change_reason(label: str, reason: str = "") -> str:
+    """The history's reason for a change: "Deleted" or "Deleted: duplicate"."""
+    reason = reason.strip()
+    return f"{label}: {reason}" if reason else label
+
+
+def delete_with_history(obj: Any, *, user: Any, reason: str) -> None:
+    """Delete a tracked row; its history keeps it with the user and reason."""
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()
+
+
 def _history_label(event_field: str) -> str:
     return str(Event._meta.get_field(event_field).verbose_name).capitalize()
 
@@ -267,18 +280,14 @@ def event_delete(
                 f"Events {listed} were merged into this one; delete or unmerge "
                 "them first."
             )
-        label = f"Deleted: {reason.strip()}" if reason.strip() else "Deleted"
+        label = change_reason("Deleted", reason)
         for related in (
             *stored.citations.all(),
             *stored.amounts.all(),
             *stored.roles.all(),
+            stored,
         ):
-            related._history_user = user
-            related._change_reason = label
-            related.delete()
-        stored._history_user = user
-        stored._change_reason = label
-        stored.delete()
+            delete_with_history(related, user=user, reason=label)
 
 
 def citation_add(

@@ -24,7 +24,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from timeline.models import Citation, Event
-from timeline.services.events import describe_changes_since
+from timeline.services.events import (
+    change_reason,
+    delete_with_history,
+    describe_changes_since,
+)
 
 Status = Event.Status
 
@@ -139,7 +143,7 @@ def _apply(event: Event, transition: Transition, user: Any, note: str, now) -> N
         event.reviewed_by = user
         event.reviewed_at = now
     event._history_user = user
-    event._change_reason = f"{transition.label}: {note}" if note else transition.label
+    event._change_reason = change_reason(transition.label, note)
 
 
 def _transition(
@@ -349,7 +353,6 @@ def citation_detach(*, citation: Citation, user: Any, reason: str = "") -> None:
     last one cannot be detached (reject or withdraw the event instead).
     """
     _check_source_permission(user)
-    reason = reason.strip()
     with transaction.atomic():
         stored = Citation.objects.select_for_update().get(pk=citation.pk)
         # Lock the event's citations so two editors cannot detach the last two.
@@ -362,8 +365,6 @@ def citation_detach(*, citation: Citation, user: Any, reason: str = "") -> None:
             raise InvalidTransition(
                 "This is the event's only source; reject or withdraw the event instead."
             )
-        stored._history_user = user
-        stored._change_reason = (
-            f"Source detached: {reason}" if reason else ("Source detached")
+        delete_with_history(
+            stored, user=user, reason=change_reason("Source detached", reason)
         )
-        stored.delete()
