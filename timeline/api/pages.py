@@ -76,15 +76,15 @@ def public_event_page(request: HttpRequest) -> HttpResponse | None:
     if page is None or not AnonThrottle().allow_request(request, None):
         return None  # DRF words the error or the 429
     rows = selectors.public_page(page, url_prefix=event_url_prefix(request))
-    size = page.limit - 1
     next_url = None
-    if len(rows) > size:
-        next_url = pagination.next_link(request, page.ordering, rows.key(size - 1))
+    if len(rows) > page.size:
+        last = rows.key(page.size - 1)
+        next_url = pagination.next_link(request, page.ordering, last)
     body = (
         '{"next":'
         + json.dumps(next_url)
         + ',"results":['
-        + ",".join(rows.texts(size))
+        + ",".join(rows.texts(page.size))
         + "]}"
     ).encode()
     response = HttpResponse(body, content_type="application/json", headers=HEADERS)
@@ -154,7 +154,7 @@ def _parse(params: QueryDict) -> PublicPageQuery | None:
     cursor = params.get("cursor")
     return PublicPageQuery(
         ordering=ordering,
-        limit=pagination.parse_page_size(params.get("page_size")) + 1,
+        size=pagination.parse_page_size(params.get("page_size")),
         lower=lower,
         upper=upper,
         within=match == "within",

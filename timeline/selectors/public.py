@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connections
 
@@ -28,7 +28,7 @@ class PublicPageQuery:
     """What a public page asks for: the filters the lean path serves."""
 
     ordering: Ordering  # "date" or "-date"
-    limit: int
+    size: int  # events per page; one more is read to tell whether more follow
     lower: datetime.date | None = None  # the window [lower, upper]
     upper: datetime.date | None = None
     within: bool = False
@@ -247,10 +247,36 @@ def _event_json(db: Any) -> str:
     return sql
 
 
-def _where(shape: tuple, d: _Dialect) -> list[str]:
+class _Shape(NamedTuple):
+    """What the page query's text depends on: which filters are present and
+    how many values each has, never the values (`_params` supplies those)."""
+
+    kinds: int
+    modalities: int
+    has_lower: bool
+    has_upper: bool
+    within: bool
+    has_after: bool
+    descending: bool
+    limit: int
+
+    @classmethod
+    def of(cls, page: PublicPageQuery) -> _Shape:
+        return cls(
+            len(page.kind_ids),
+            len(page.modalities),
+            page.lower is not None,
+            page.upper is not None,
+            page.within,
+            page.after is not None,
+            page.ordering.descending,
+            page.size + 1,
+        )
+
+
+def _where(shape: _Shape, d: _Dialect) -> list[str]:
     """The page's filters on the event table: published, unmerged, then the
     asked-for kinds, modalities, window and keyset position (`_params` order)."""
-    n_kinds, n_modalities, has_lower, has_upper, within, has_after, descending = shape
     q = d.q
     table = q(_table(Event))
 
@@ -258,22 +284,22 @@ def _where(shape: tuple, d: _Dialect) -> list[str]:
         return f"{table}.{q(Event._meta.get_field(field).column)}"
 
     terms = [f"{c('status')} = %s", f"{c('merged_into')} IS NULL"]
-    for field, count in (("kind", n_kinds), ("modality", n_modalities)):
+    for field, count in (("kind", shape.kinds), ("modality", shape.modalities)):
         if count:
             terms.append(f"{c(field)} IN ({', '.join(['%s'] * count)})")
     # Overlap: ends on or after the start and starts on or before the end;
     # within: starts on or after the start and ends on or before the end.
-    first, last = (
-        ("date_lower", "date_upper") if within else ("date_upper", "date_lower")
-    )
-    if has_lower:
+    first, last = ("date_upper", "date_lower")
+    if shape.within:
+        first, last = last, first
+    if shape.has_lower:
         terms.append(f"{c(first)} >= %s")
-    if has_upper:
+    if shape.has_upper:
         terms.append(f"{c(last)} <= %s")
-    if has_after:
+    if shape.has_after:
         # Rows strictly after the key, with the leading bound spelt out so
         # the database seeks the index (as selectors.keyset_after does).
-        op = "<" if descending else ">"
+        op = "<" if shape.descending else ">"
         lower, upper, pk = c("date_lower"), c("date_upper"), c("id")
         terms.append(
             f"{lower} {op}= %s AND ({lower} {op} %s OR ({lower} = %s AND "
@@ -294,25 +320,12 @@ def _params(page: PublicPageQuery, ops: Any) -> list[Any]:
     return params
 
 
-def _shape(page: PublicPageQuery) -> tuple:
-    return (
-        len(page.kind_ids),
-        len(page.modalities),
-        page.lower is not None,
-        page.upper is not None,
-        page.within,
-        page.after is not None,
-        page.ordering.descending,
-    )
-
-
 _page_sql_cache: dict[tuple, str] = {}
 
 
-def _page_sql(shape: tuple, limit: int, arms: list[str], db: Any) -> str:
-    """The page query for a shape of request: its text depends on which
-    filters are present and how many values each has, never on the values."""
-    cache_key = (db.alias, db.vendor, shape, limit, tuple(arms))
+def _page_sql(shape: _Shape, arms: list[str], db: Any) -> str:
+    """The page query for a shape of request (compiled once per shape)."""
+    cache_key = (db.alias, shape, tuple(arms))
     sql = _page_sql_cache.get(cache_key)
     if sql is not None:
         return sql
@@ -323,23 +336,21 @@ def _page_sql(shape: tuple, limit: int, arms: list[str], db: Any) -> str:
         f"{table}.{q(name)}" for name in ("date_lower", "date_upper", "id")
     )
     select = f"SELECT {keys} FROM {table} WHERE {' AND '.join(_where(shape, d))}"
-    descending = shape[-1]
-    direction = "DESC" if descending else "ASC"
+    direction = "DESC" if shape.descending else "ASC"
     if arms:
         parts = [f"{select} AND ({arm})" for arm in arms]
-        keyset = union_of_arms(parts, 3, descending, limit, db)
+        keyset = union_of_arms(parts, 3, shape.descending, shape.limit, db)
     else:
         keyset = f"{select} ORDER BY 1 {direction}, 2 {direction}, 3 {direction} "
-        keyset += f"LIMIT {int(limit)}"
+        keyset += f"LIMIT {shape.limit}"
     order = ", ".join(
         f"page.{name} {direction}" for name in ("lower_key", "upper_key", "id_key")
     )
-    # The keys come back as text on SQLite (not parsed per row by Django's
-    # date converter): only the last row's is ever read, for the cursor.
-    text = "TEXT" if db.vendor == "sqlite" else "text"
+    # The keys come back as text, not parsed per row by Django's SQLite date
+    # converter: only the last row's is ever read, for the cursor.
     sql = (
         f"WITH page (lower_key, upper_key, id_key) AS ({keyset}) "
-        f"SELECT CAST(page.lower_key AS {text}), CAST(page.upper_key AS {text}), "
+        f"SELECT CAST(page.lower_key AS TEXT), CAST(page.upper_key AS TEXT), "
         f"page.id_key, {_event_json(db)} "
         f"FROM page JOIN {table} e ON e.{q('id')} = page.id_key "
         f"JOIN {q(_table(EventKind))} k ON k.{q('id')} = e.{q('kind_id')} "
@@ -354,7 +365,8 @@ def _page_sql(shape: tuple, limit: int, arms: list[str], db: Any) -> str:
 def public_page(
     page: PublicPageQuery, *, url_prefix: str, using: str = "default"
 ) -> PublicPage:
-    """The next `page.limit` published events with their JSON: one query.
+    """The next `page.size` published events (and one more, if any) with
+    their JSON: one query.
 
     An overlap window with a start runs as the interval-aware UNION ALL of
     `selectors.pages.overlap_arms`, each arm an ordered index range scan.
@@ -368,7 +380,7 @@ def public_page(
             arms.append(arm_sql)
             arm_params += [*params, *values]
         params = arm_params
-    sql = _page_sql(_shape(page), page.limit, arms, db)
+    sql = _page_sql(_Shape.of(page), arms, db)
     with db.cursor() as cursor:
         cursor.execute(sql, [*params, url_prefix])
         rows = cursor.fetchall()
