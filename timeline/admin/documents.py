@@ -8,32 +8,23 @@ timeline.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from corpus.admin import DocumentAdmin
 from corpus.models import Document
 from timeline.models import Citation
-from timeline.selectors import Span, highlight_spans
+from timeline.selectors import Span, citation_count, highlight_spans
 
 
 class CitedDocumentAdmin(DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "citation_count"]
 
     def get_queryset(self, request):
-        counts = (
-            Citation.objects.filter(document=OuterRef("pk"))
-            .order_by()
-            .values("document")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return (
             super()
             .get_queryset(request)
-            .annotate(citation_total=Coalesce(Subquery(counts), 0))
+            .annotate(citation_total=citation_count("document"))
         )
 
     def get_readonly_fields(self, request, obj=None):

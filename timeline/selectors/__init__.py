@@ -36,6 +36,7 @@ from timeline.selectors.pages import (
 from timeline.selectors.public import PublicPage, PublicPageQuery, kind_ids, public_page
 from timeline.selectors.review import (
     Span,
+    citation_count,
     citations_in_context,
     flagged_sources,
     highlight_spans,
@@ -55,6 +56,7 @@ __all__ = [
     "PublicPage",
     "PublicPageQuery",
     "Span",
+    "citation_count",
     "citations_in_context",
     "document_queryset",
     "entity_queryset",

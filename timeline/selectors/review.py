@@ -71,20 +71,26 @@ def highlight_spans(text: str, spans: Sequence[Span]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 — every part is escaped above
 
 
-def with_source_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
-    """Annotate `source_count` per row with a correlated subquery.
+def citation_count(by: str) -> Coalesce:
+    """The number of citations whose `by` (event or document) is the outer row,
+    as a correlated subquery.
 
     A subquery rather than Count() over a join: it runs for the rows on the
     page only and keeps the changelist's COUNT free of a GROUP BY.
     """
     counts = (
-        Citation.objects.filter(event=OuterRef("pk"))
+        Citation.objects.filter(**{by: OuterRef("pk")})
         .order_by()
-        .values("event")
+        .values(by)
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return queryset.annotate(source_count=Coalesce(Subquery(counts), 0))
+    return Coalesce(Subquery(counts), 0)
+
+
+def with_source_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate `source_count`: the citations of each event."""
+    return queryset.annotate(source_count=citation_count("event"))
 
 
 def review_queue(*, include_drafts: bool = False) -> QuerySet[Event]:
