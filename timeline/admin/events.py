@@ -511,9 +511,7 @@ class EventAdmin(SimpleHistoryAdmin):
             for event in events
         ]
         flagged = selectors.flagged_sources()
-        sources = selectors.citations_in_context(
-            flagged.select_related("document")[:100]
-        )
+        sources = selectors.citations_in_context(flagged[:100])
         return TemplateResponse(
             request,
             "admin/timeline/event/review_queue.html",

@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.models import Document, Publisher
 from timeline.models import Citation, Entity, Event, EventEntity, EventKind
-from timeline.selectors import ORDERINGS, PUBLIC_CITATIONS
+from timeline.selectors import ORDERINGS, citation_queryset
 
 DATE_MATCHES = ("overlaps", "within")
 
@@ -289,9 +289,7 @@ class EventFilterSet(filters.FilterSet):
     @property
     def citations(self) -> QuerySet[Citation]:
         """The citations this reader may see (the public: reviewed ones only)."""
-        if self.can_see_unpublished:
-            return Citation.objects.all()
-        return Citation.objects.filter(**dict(PUBLIC_CITATIONS))
+        return citation_queryset(public=not self.can_see_unpublished)
 
     def filter_document(self, queryset, name, value):
         return queryset.filter(

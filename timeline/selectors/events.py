@@ -41,6 +41,13 @@ def event_queryset(*, user: Any = None) -> QuerySet[Event]:
 PUBLIC_CITATIONS = (("needs_review", False),)
 
 
+def citation_queryset(*, public: bool) -> QuerySet[Citation]:
+    """The citations a reader may see: for the `public`, reviewed ones only."""
+    if public:
+        return Citation.objects.filter(**dict(PUBLIC_CITATIONS))
+    return Citation.objects.all()
+
+
 def document_queryset(*, user: Any = None) -> QuerySet[Document]:
     """Documents `user` may read: the public sees only sources of published events.
 
@@ -50,11 +57,10 @@ def document_queryset(*, user: Any = None) -> QuerySet[Document]:
     documents = Document.objects.select_related("publisher").defer("text")
     if user_can_see_unpublished(user):
         return documents
-    published = Citation.objects.filter(
+    published = citation_queryset(public=True).filter(
         document=OuterRef("pk"),
         event__status=Event.Status.PUBLISHED,
         event__merged_into__isnull=True,
-        **dict(PUBLIC_CITATIONS),
     )
     return documents.filter(Exists(published))
 
@@ -78,9 +84,9 @@ def event_with_related(qs: QuerySet[Event], *, public: bool = False) -> QuerySet
     and publisher), amounts and entity roles (with entity), whatever the number
     of events. For the `public`, only reviewed citations.
     """
-    citations = Citation.objects.select_related("document", "document__publisher")
-    if public:
-        citations = citations.filter(**dict(PUBLIC_CITATIONS))
+    citations = citation_queryset(public=public).select_related(
+        "document", "document__publisher"
+    )
     return qs.select_related("kind").prefetch_related(
         Prefetch("citations", queryset=citations.order_by("id")),
         "amounts",
