@@ -64,14 +64,10 @@ def _build() -> dict[str, Entry]:
                 compiled[source] = re.compile(source)
             rules_by_key.setdefault(k, []).append((compiled[source], handler, rank))
             sources.setdefault(k, []).append(source)
-    table = {}
-    for k, rules in rules_by_key.items():
-        gated = len(rules) > 2 and k not in _UNGATED
-        entry = (_gate(sources[k]) if gated else None, rules)
-        table[k] = entry
-        # Tokens are looked up as written first, saving a lower() per word.
-        table.setdefault(k.capitalize(), entry)
-    return table
+    return {
+        k: (_gate(sources[k]) if len(rules) > 2 and k not in _UNGATED else None, rules)
+        for k, rules in rules_by_key.items()
+    }
 
 
 _TABLE = _build()
@@ -246,7 +242,6 @@ def _split_passive() -> dict[str, Entry]:
     passive = {}
     for word in _PASSIVE:
         entry = _TABLE.pop(word, None)
-        _TABLE.pop(word.capitalize(), None)
         if entry is not None:
             passive[word] = entry
     return passive
@@ -256,4 +251,3 @@ _EMPTY: Entry = (None, [])
 _PASSIVE_TABLE = _split_passive()
 for _word in _EXTRA_TRIGGERS:
     _TABLE.setdefault(_word, _EMPTY)
-    _TABLE.setdefault(_word.capitalize(), _EMPTY)
