@@ -146,6 +146,17 @@ class EventFactory(factory.django.DjangoModelFactory):
     origin = Event.Origin.CURATED
 
 
+class SourcedEventFactory(EventFactory):
+    """An event citing one article: what submitting and publishing need."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    source = factory.RelatedFactory(
+        "tests.factories.CitationFactory", factory_related_name="event"
+    )
+
+
 class CitationFactory(factory.django.DjangoModelFactory):
     """Cites sentence `sentence` (0-based) of the document's body."""
 

@@ -394,3 +394,53 @@ class Citation(models.Model):
                     f"{self.start}–{self.end}."
                 }
             )
+
+
+class EventRevision(models.Model):
+    """A change to a published event, waiting for an editor.
+
+    The event row keeps the published (live) version, which the API serves;
+    the revision holds the event's content as the change found it (`base`)
+    and as the change left it (`proposed`), so publishing it applies exactly
+    what the change did and the admin shows both with a diff (Wagtail keeps
+    live and draft revisions the same way).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    base = models.JSONField(help_text="The event's content when the change was made.")
+    proposed = models.JSONField(help_text="The content the change proposes.")
+    base_version = models.PositiveIntegerField()
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="event_revisions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_event_revisions",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="revision_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision #{self.pk} of event {self.event_id} ({self.status})"

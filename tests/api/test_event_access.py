@@ -184,7 +184,7 @@ def test_current_if_match_is_accepted(api, make_event, a_curator):
 
 
 def test_workflow_transitions_follow_the_review_rules(api, make_event, a_curator):
-    event = make_event("2023", status="draft")
+    event = make_event("2023", status="draft", sources=1)
     api.force_authenticate(a_curator)
     assert api.post(f"/api/events/{event.pk}/submit/").status_code == 200
     # A curator cannot publish: the service's permission check answers.

@@ -10,6 +10,7 @@ from tests.factories import (
     DocumentFactory,
     EventEntityFactory,
     EventFactory,
+    SourcedEventFactory,
     admin_form_data,
     curator,
     editor,
@@ -55,7 +56,7 @@ PAGES = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", list(PAGES))
 def test_admin_page_permission_matrix(login, role, page):
-    event = EventFactory()
+    event = SourcedEventFactory()
     client = login(role)
     name = {"review": "timeline_event_review"}.get(page, f"timeline_event_{page}")
     args = [] if page in ("changelist", "add", "review") else [event.pk]
@@ -89,7 +90,7 @@ TARGET = {
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_admin_action_permission_matrix(login, role, action):
     before, allowed, extra = ACTIONS[action]
-    event = EventFactory(status=before)
+    event = SourcedEventFactory(status=before)
     client = login(role)
     url = reverse(CHANGELIST)
     if role != "anonymous":
@@ -109,7 +110,7 @@ def test_admin_action_permission_matrix(login, role, action):
 
 
 def test_reject_action_without_a_reason_is_refused_and_asks_again(login):
-    event = EventFactory(status=S.IN_REVIEW)
+    event = SourcedEventFactory(status=S.IN_REVIEW)
     client = login("editor")
     url = reverse(CHANGELIST)
     response = client.post(url, {"action": "reject", "_selected_action": [event.pk]})
@@ -129,8 +130,8 @@ def test_reject_action_without_a_reason_is_refused_and_asks_again(login):
 
 
 def test_bulk_action_reports_skipped_events(login):
-    ready = EventFactory(status=S.IN_REVIEW)
-    draft = EventFactory(status=S.DRAFT, title="Not yet")
+    ready = SourcedEventFactory(status=S.IN_REVIEW)
+    draft = SourcedEventFactory(status=S.DRAFT, title="Not yet")
     client = login("editor")
     response = client.post(
         reverse(CHANGELIST),
@@ -143,7 +144,7 @@ def test_bulk_action_reports_skipped_events(login):
 
 
 def test_change_form_buttons_and_transition_page(login):
-    event = EventFactory()
+    event = SourcedEventFactory()
     client = login("curator")
     change = reverse("admin:timeline_event_change", args=[event.pk])
     content = client.get(change).content.decode()
@@ -160,8 +161,8 @@ def test_change_form_buttons_and_transition_page(login):
 
 
 def test_review_queue_publish_one_and_reject_one_needs_a_reason(login):
-    first = EventFactory(status=S.IN_REVIEW, title="First")
-    second = EventFactory(status=S.IN_REVIEW, title="Second")
+    first = SourcedEventFactory(status=S.IN_REVIEW, title="First")
+    second = SourcedEventFactory(status=S.IN_REVIEW, title="Second")
     CitationFactory(event=first)
     client = login("editor")
     url = reverse("admin:timeline_event_review")
@@ -181,7 +182,7 @@ def test_review_queue_publish_one_and_reject_one_needs_a_reason(login):
 
 
 def test_review_queue_bulk_publish_skips_events_changed_since_loading(login):
-    events = EventFactory.create_batch(3, status=S.IN_REVIEW)
+    events = SourcedEventFactory.create_batch(3, status=S.IN_REVIEW)
     Event.objects.filter(pk=events[2].pk).update(version=7)
     client = login("editor")
     data = {"publish_selected": "1", "ids": [e.pk for e in events]}
@@ -192,7 +193,7 @@ def test_review_queue_bulk_publish_skips_events_changed_since_loading(login):
 
 
 def test_review_queue_curator_sees_no_publish_buttons_and_cannot_post(login):
-    event = EventFactory(status=S.IN_REVIEW)
+    event = SourcedEventFactory(status=S.IN_REVIEW)
     client = login("curator")
     url = reverse("admin:timeline_event_review")
     assert "publish_one" not in client.get(url).content.decode()
@@ -251,7 +252,7 @@ def test_merge_action_in_the_admin(login):
 
 
 def test_citation_inline_finds_offsets_from_the_pasted_quote(login):
-    event = EventFactory()
+    event = SourcedEventFactory()
     document = DocumentFactory()
     quote = "The city will invest 10 billion yuan in research parks by 2026."
     client = login("curator")
@@ -296,7 +297,7 @@ def test_entity_merge_action_moves_links_and_keeps_names_as_aliases(login):
 
     first = EntityFactory(name="Shanghai Municipal Government")
     second = EntityFactory(name="Shanghai government", aliases=["SMG"])
-    event = EventFactory()
+    event = SourcedEventFactory()
     EventEntityFactory(event=event, entity=first, role="organiser")
     EventEntityFactory(event=event, entity=second, role="organiser")  # duplicate
     other = EventEntityFactory(entity=second, role="funder")

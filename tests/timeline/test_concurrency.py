@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import (
     CitationFactory,
     EventFactory,
+    SourcedEventFactory,
     admin_form_data,
     curator,
     editor,
@@ -78,13 +79,18 @@ def test_update_refuses_fields_outside_the_editable_set():
         )
 
 
-def test_curator_edit_of_a_published_event_returns_it_to_draft():
-    event = EventFactory(status=Event.Status.PUBLISHED)
-    event_update(event=event, data={"title": "New"}, user=curator(), expected_version=1)
-    assert Event.objects.get(pk=event.pk).status == Event.Status.DRAFT
-    event = EventFactory(status=Event.Status.PUBLISHED)
+def test_curator_edit_of_a_published_event_waits_as_a_revision_editor_edits_live():
+    event = SourcedEventFactory(status=Event.Status.PUBLISHED, title="Live")
+    edited = event_update(
+        event=event, data={"title": "New"}, user=curator(), expected_version=1
+    )
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.status, stored.title, stored.version) == ("published", "Live", 1)
+    assert edited.pending_revision.proposed["fields"]["title"] == "New"
+    event = SourcedEventFactory(status=Event.Status.PUBLISHED)
     event_update(event=event, data={"title": "New"}, user=editor(), expected_version=1)
-    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.status, stored.title) == (Event.Status.PUBLISHED, "New")
 
 
 def test_two_admin_change_forms_second_save_is_refused_and_keeps_its_values(client):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from tests.factories import (
     CitationFactory,
     EventFactory,
+    SourcedEventFactory,
     admin_form_data,
     curator,
     editor,
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_history_records_a_status_change_with_its_reason():
-    event = EventFactory(status=Event.Status.IN_REVIEW)
+    event = SourcedEventFactory(status=Event.Status.IN_REVIEW)
     user = editor()
     review.event_reject(event=event, user=user, reason="No source gives a date.")
     record = event.history.first()
@@ -34,7 +35,7 @@ def test_history_records_a_status_change_with_its_reason():
 
 
 def test_revert_in_the_admin_restores_a_previous_date(client):
-    event = EventFactory(date_edtf="2023-09-04")
+    event = SourcedEventFactory(date_edtf="2023-09-04")
     user = curator()
     event_update(event=event, data={"date_edtf": "2024"}, user=user, expected_version=1)
     old = event.history.get(version=1)
@@ -59,10 +60,11 @@ def test_revert_in_the_admin_restores_a_previous_date(client):
 
 
 def test_revert_never_changes_the_review_status(client):
-    event = EventFactory(status=Event.Status.IN_REVIEW)
+    event = SourcedEventFactory()
     user = editor()
+    review.event_submit(event=event, user=user)
     review.event_publish(event=event, user=user)
-    first = event.history.order_by("history_date").first()  # status in_review
+    first = event.history.order_by("history_date")[1]  # status in_review
     client.force_login(user)
     url = reverse("admin:timeline_event_simple_history", args=[event.pk, first.pk])
     response = client.post(url, admin_form_data(client.get(url)))
@@ -74,6 +76,7 @@ def test_event_history_page_lists_versions_and_source_changes(client):
     event = EventFactory()
     citation = CitationFactory(event=event)
     citation.delete()
+    CitationFactory(event=event)  # submitting needs a source
     review.event_submit(event=event, user=curator(), note="ready")
     client.force_login(superuser())
     response = client.get(reverse("admin:timeline_event_history", args=[event.pk]))
@@ -81,7 +84,7 @@ def test_event_history_page_lists_versions_and_source_changes(client):
     assert response.status_code == 200
     assert "Submitted for review: ready" in content
     assert "Sources, amounts and entities of this event" in content
-    assert content.count("Citation:") == 2  # created, then deleted
+    assert content.count("Citation:") == 3  # created, deleted; the second created
     assert not Citation.objects.filter(pk=citation.pk).exists()
 
 

@@ -4,7 +4,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from tests.factories import EventFactory, UserFactory, curator, editor, superuser
+from tests.factories import (
+    EventFactory,
+    SourcedEventFactory,
+    UserFactory,
+    curator,
+    editor,
+    superuser,
+)
 from timeline.models import Event
 from timeline.services import review
 from timeline.services.events import StaleVersion
@@ -46,7 +53,7 @@ def call(name, event, user):
 )
 def test_transition_permission_matrix(role, name, before, allowed):
     user = make_user(role)
-    event = EventFactory(status=before)
+    event = SourcedEventFactory(status=before)
     if role in allowed:
         call(name, event, user)
         event.refresh_from_db()
@@ -74,7 +81,7 @@ def test_transition_permission_matrix(role, name, before, allowed):
     ],
 )
 def test_illegal_transition_is_refused_and_changes_nothing(name, before):
-    event = EventFactory(status=before)
+    event = SourcedEventFactory(status=before)
     with pytest.raises(review.InvalidTransition):
         call(name, event, superuser())
     event.refresh_from_db()
@@ -83,7 +90,7 @@ def test_illegal_transition_is_refused_and_changes_nothing(name, before):
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_reject_without_a_reason_is_refused(reason):
-    event = EventFactory(status=S.IN_REVIEW)
+    event = SourcedEventFactory(status=S.IN_REVIEW)
     with pytest.raises(review.InvalidTransition, match="reason"):
         review.event_reject(event=event, user=editor(), reason=reason)
     event.refresh_from_db()
@@ -94,7 +101,7 @@ def test_reject_without_a_reason_is_refused(reason):
 
 def test_review_records_who_when_and_why_on_the_event_and_in_history():
     author, boss = curator(), editor()
-    event = EventFactory()
+    event = SourcedEventFactory()
     review.event_submit(event=event, user=author, note="Date checked twice.")
     review.event_reject(event=event, user=boss, reason="The source says 2024.")
     event.refresh_from_db()
@@ -114,7 +121,7 @@ def test_review_records_who_when_and_why_on_the_event_and_in_history():
 
 
 def test_full_cycle_draft_review_publish_withdraw_resubmit():
-    event = EventFactory()
+    event = SourcedEventFactory()
     user = editor()
     review.event_submit(event=event, user=user)
     review.event_publish(event=event, user=user, note="Matches the source.")
@@ -127,7 +134,7 @@ def test_full_cycle_draft_review_publish_withdraw_resubmit():
 
 
 def test_transition_with_a_stale_version_is_refused():
-    event = EventFactory(status=S.IN_REVIEW)
+    event = SourcedEventFactory(status=S.IN_REVIEW)
     Event.objects.filter(pk=event.pk).update(version=5)
     with pytest.raises(StaleVersion):
         review.event_publish(event=event, user=editor(), expected_version=4)
@@ -135,8 +142,8 @@ def test_transition_with_a_stale_version_is_refused():
 
 
 def test_merged_event_cannot_be_resubmitted():
-    survivor = EventFactory()
-    merged = EventFactory(status=S.REJECTED, merged_into=survivor)
+    survivor = SourcedEventFactory()
+    merged = SourcedEventFactory(status=S.REJECTED, merged_into=survivor)
     with pytest.raises(review.InvalidTransition, match="merged"):
         review.event_submit(event=merged, user=editor())
 
@@ -145,8 +152,8 @@ def test_bulk_publish_skips_illegal_rows_and_writes_history_in_constant_queries(
     django_assert_max_num_queries,
 ):
     user = editor()
-    ready = EventFactory.create_batch(30, status=S.IN_REVIEW)
-    draft = EventFactory(status=S.DRAFT)
+    ready = SourcedEventFactory.create_batch(30, status=S.IN_REVIEW)
+    draft = SourcedEventFactory(status=S.DRAFT)
     user.has_perm("timeline.publish_event")  # warm the permission cache
     with django_assert_max_num_queries(8):
         result = review.events_publish(events=[*ready, draft], user=user)
@@ -171,7 +178,7 @@ def test_bulk_transitions_refuse_users_without_permission():
 
 def test_awaiting_review_is_oldest_submission_first():
     user = curator()
-    first, second = EventFactory(), EventFactory()
+    first, second = SourcedEventFactory(), SourcedEventFactory()
     review.event_submit(event=second, user=user)
     review.event_submit(event=first, user=user)
     assert list(Event.objects.awaiting_review()) == [second, first]

@@ -10,7 +10,28 @@ from simple_history.admin import SimpleHistoryAdmin
 from corpus.admin import EstimatedCountPaginator
 from timeline.admin.forms import CitationForm
 from timeline.models import Amount, Citation, Entity, EventKind
+from timeline.services import revisions
 from timeline.services.entities import entity_merge
+
+
+class PublicCatalogMixin:
+    """Rows that published events show (an entity's name, a kind, a publisher)
+    are read-only for curators: only an editor changes public content."""
+
+    def _guarded(self, request, obj) -> bool:
+        return (
+            obj is not None
+            and not revisions.user_can_publish(request.user)
+            and revisions.in_public_use(obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not self._guarded(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and not self._guarded(request, obj)
 
 
 class BigTableMixin:
@@ -20,7 +41,7 @@ class BigTableMixin:
 
 
 @admin.register(EventKind)
-class EventKindAdmin(admin.ModelAdmin):
+class EventKindAdmin(PublicCatalogMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "description", "event_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,7 +55,7 @@ class EventKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(Entity)
-class EntityAdmin(BigTableMixin, SimpleHistoryAdmin):
+class EntityAdmin(PublicCatalogMixin, BigTableMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "alias_list", "wikidata_id", "event_count"]
     list_filter = ["kind"]
     # aliases is a JSON list: icontains matches inside it on both databases.
@@ -79,8 +100,62 @@ class EntityAdmin(BigTableMixin, SimpleHistoryAdmin):
         return obj.event_total
 
 
+class EventContentAdmin(BigTableMixin, SimpleHistoryAdmin):
+    """Rows that are part of an event's public content (sources, amounts).
+
+    Saving and deleting go through services.revisions.event_change: on a
+    published event a curator's change waits for an editor, and a published
+    event keeps an accepted source. A row stays on its event (to move it,
+    remove it here and add it on the other event).
+    """
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "event"] if obj is not None else fields
+
+    def _through_gate(self, request, obj, write, label: str) -> None:
+        try:
+            revision = revisions.event_change(
+                event=obj.event, user=request.user, apply=write, reason=label
+            )
+        except ValidationError as exc:
+            raise PermissionDenied("; ".join(exc.messages)) from exc
+        if revision is not None:
+            self.message_user(
+                request,
+                f"“{obj.event}” is published: this change waits for an editor's "
+                f"review (revision #{revision.pk}); the published version stays "
+                "live until then.",
+                messages.WARNING,
+            )
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        self._through_gate(
+            request,
+            obj,
+            lambda: super(EventContentAdmin, self).save_model(
+                request, obj, form, change
+            ),
+            f"{obj._meta.verbose_name.capitalize()} {'changed' if change else 'added'}",
+        )
+
+    def delete_model(self, request, obj):
+        obj._history_user = request.user
+        self._through_gate(
+            request,
+            obj,
+            lambda: super(EventContentAdmin, self).delete_model(request, obj),
+            f"{obj._meta.verbose_name.capitalize()} deleted",
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("event"):
+            self.delete_model(request, obj)
+
+
 @admin.register(Citation)
-class CitationAdmin(BigTableMixin, SimpleHistoryAdmin):
+class CitationAdmin(EventContentAdmin):
     """Every quote, searchable; each edit is checked against the document text."""
 
     form = CitationForm
@@ -102,8 +177,17 @@ class CitationAdmin(BigTableMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("document__text")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Accepting a flagged source is an editor's decision (review queue).
+        if not revisions.user_can_publish(request.user):
+            fields.append("needs_review")
+        return fields
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["fields"] = ["event", "document", "quote", "needs_review"]
+        readonly = self.get_readonly_fields(request, obj)
+        editable = ("event", "document", "quote", "needs_review")
+        kwargs["fields"] = [f for f in editable if f not in readonly]
         return super().get_form(request, obj, change, **kwargs)
 
     @admin.display(description="quote")
@@ -112,7 +196,7 @@ class CitationAdmin(BigTableMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Amount)
-class AmountAdmin(BigTableMixin, SimpleHistoryAdmin):
+class AmountAdmin(EventContentAdmin):
     list_display = ["__str__", "value", "currency", "is_approximate", "event"]
     list_filter = ["currency", "is_approximate"]
     list_select_related = ["event"]

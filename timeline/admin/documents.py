@@ -11,13 +11,14 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from corpus.admin import DocumentAdmin
-from corpus.models import Document
+from corpus.admin import DocumentAdmin, PublisherAdmin
+from corpus.models import Document, Publisher
+from timeline.admin.catalog import PublicCatalogMixin
 from timeline.models import Citation
 from timeline.selectors import Span, citation_count, highlight_spans
 
 
-class CitedDocumentAdmin(DocumentAdmin):
+class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "citation_count"]
 
     def get_queryset(self, request):
@@ -116,3 +117,11 @@ class CitedDocumentAdmin(DocumentAdmin):
 
 admin.site.unregister(Document)
 admin.site.register(Document, CitedDocumentAdmin)
+
+
+class GuardedPublisherAdmin(PublicCatalogMixin, PublisherAdmin):
+    """A publisher's name shows on every published source it published."""
+
+
+admin.site.unregister(Publisher)
+admin.site.register(Publisher, GuardedPublisherAdmin)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -16,9 +17,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from corpus.admin import EstimatedCountPaginator
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
-from timeline.admin.forms import CitationForm, EventForm, MergeForm, ReasonForm
-from timeline.models import Amount, Citation, Event, EventEntity
-from timeline.services import review
+from timeline.admin.forms import (
+    CitationForm,
+    EventForm,
+    MergeForm,
+    ReasonForm,
+    SourcesFormSet,
+)
+from timeline.models import Amount, Citation, Event, EventEntity, EventRevision
+from timeline.services import review, revisions
 from timeline.services.events import (
     EDITABLE_FIELDS,
     StaleVersion,
@@ -64,6 +71,7 @@ def _run_one(name: str, *, event: Event, user, note: str, version: int | None):
 class CitationInline(admin.StackedInline):
     model = Citation
     form = CitationForm
+    formset = SourcesFormSet
     extra = 0
     autocomplete_fields = ["document"]
     readonly_fields = ["start", "end"]
@@ -71,6 +79,13 @@ class CitationInline(admin.StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("document")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Accepting a flagged source is an editor's decision (review queue).
+        fields = list(super().get_readonly_fields(request, obj))
+        if not revisions.user_can_publish(request.user):
+            fields.append("needs_review")
+        return fields
 
 
 class AmountInline(admin.TabularInline):
@@ -236,23 +251,57 @@ class EventAdmin(SimpleHistoryAdmin):
             vars(obj).update(vars(created))
             return
         stored = Event.objects.get(pk=obj.pk)
-        was_published = stored.status == Event.Status.PUBLISHED
         reverting = getattr(request, "_timeline_reverting", None)
-        if reverting and not reason:
-            reason = f"Reverted to the version of {reverting:%Y-%m-%d %H:%M}"
-        event_update(
-            event=stored,
-            data=data,
-            user=request.user,
-            expected_version=form.cleaned_data["expected_version"],
-            reason=reason,
-        )
-        vars(obj).update(vars(stored))
-        if was_published and stored.status == Event.Status.DRAFT:
+        if reverting:
+            # Reverting restores the sources, amounts and entity links too.
+            target = revisions.snapshot_as_of(event=stored, when=reverting)
+            target["fields"].update({**data, "kind": obj.kind_id})
+            revision = revisions.snapshot_restore(
+                event=stored,
+                snapshot=target,
+                user=request.user,
+                reason=reason
+                or f"Reverted to the version of {reverting:%Y-%m-%d %H:%M}",
+            )
+            self._report_revision(request, revision)
+            return
+        # The event and its inlines are one change: save_related saves both
+        # through the services, so a published event's edit can wait for review.
+        request._timeline_edit = (stored, data, form.cleaned_data["expected_version"])
+
+    def save_related(self, request, form, formsets, change):
+        pending = getattr(request, "_timeline_edit", None)
+        if pending is None:
+            return super().save_related(request, form, formsets, change)
+        stored, data, expected = pending
+        reason = form.cleaned_data.get("change_reason", "")
+
+        def apply() -> None:
+            event_update(
+                event=stored,
+                data=data,
+                user=request.user,
+                expected_version=expected,
+                reason=reason,
+            )
+            super(EventAdmin, self).save_related(request, form, formsets, change)
+
+        try:
+            revision = revisions.event_change(
+                event=stored, user=request.user, apply=apply, reason=reason
+            )
+        except revisions.SourceRequired as exc:
+            # Inside the admin's transaction: refuse the whole save.
+            raise PermissionDenied(exc.messages[0]) from exc
+        self._report_revision(request, revision)
+
+    def _report_revision(self, request, revision) -> None:
+        if revision is not None:
             self.message_user(
                 request,
-                "This event was published: your change took it back to draft. "
-                "Submit it for review to publish it again.",
+                f"This event is published: your change waits for an editor's "
+                f"review (revision #{revision.pk}). The published version stays "
+                "live until then.",
                 messages.WARNING,
             )
 
@@ -261,10 +310,18 @@ class EventAdmin(SimpleHistoryAdmin):
             Event.history.model, id=object_id, history_id=version_id
         )
         request._timeline_reverting = record.history_date
-        with transaction.atomic():
-            return super().history_form_view(
-                request, object_id, version_id, extra_context
+        try:
+            with transaction.atomic():
+                return super().history_form_view(
+                    request, object_id, version_id, extra_context
+                )
+        except revisions.SourceRequired as exc:
+            self.message_user(
+                request,
+                f"Not reverted: that version had no accepted source. {exc.messages[0]}",
+                messages.ERROR,
             )
+            return HttpResponseRedirect(request.get_full_path())
 
     def history_view(self, request, object_id, extra_context=None):
         # Sources, amounts and entity links have their own history; show it here
@@ -435,6 +492,11 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, **kw):
         obj = context.get("original")
+        if obj is not None and obj.pk:
+            context["pending_revisions"] = [
+                (revision, selectors.revision_diff(revision))
+                for revision in selectors.pending_revisions().filter(event=obj)
+            ]
         if obj is not None:
             context["transitions"] = [
                 (name, BUTTONS[name])
@@ -512,6 +574,10 @@ class EventAdmin(SimpleHistoryAdmin):
         ]
         flagged = selectors.flagged_sources()
         sources = selectors.citations_in_context(flagged[:100])
+        changes = [
+            (revision, selectors.revision_diff(revision))
+            for revision in selectors.pending_revisions()[:100]
+        ]
         return TemplateResponse(
             request,
             "admin/timeline/event/review_queue.html",
@@ -525,8 +591,33 @@ class EventAdmin(SimpleHistoryAdmin):
                 "can_reject": review.user_can(request.user, "reject"),
                 "waiting": Event.objects.filter(status=Event.Status.IN_REVIEW).count(),
                 "flagged": sources,
+                "revisions": changes,
                 "flagged_count": flagged.count(),
             },
+        )
+
+    def _review_revision(self, request: HttpRequest) -> None:
+        post = request.POST
+        pk = post.get("publish_revision") or post.get("reject_revision")
+        revision = get_object_or_404(
+            EventRevision, pk=int(pk) if str(pk).isdigit() else 0
+        )
+        try:
+            if "publish_revision" in post:
+                revisions.revision_publish(revision=revision, user=request.user)
+                done = "Published the change to"
+            else:
+                revisions.revision_reject(
+                    revision=revision,
+                    user=request.user,
+                    reason=post.get(f"revision_reason_{revision.pk}", ""),
+                )
+                done = "Rejected the change to"
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(
+            request, f"{done} “{revision.event.title}”.", messages.SUCCESS
         )
 
     def _review_post(self, request: HttpRequest) -> None:
@@ -534,6 +625,9 @@ class EventAdmin(SimpleHistoryAdmin):
         accept or detach a new source on a published event."""
         post = request.POST
         try:
+            if "publish_revision" in post or "reject_revision" in post:
+                self._review_revision(request)
+                return
             if "accept_source" in post or "detach_source" in post:
                 pk = post.get("accept_source") or post.get("detach_source")
                 citation = get_object_or_404(
@@ -600,3 +694,42 @@ class EventAdmin(SimpleHistoryAdmin):
             self._report(request, result)
         except (PermissionDenied, review.InvalidTransition, StaleVersion) as exc:
             self.message_user(request, str(exc), messages.ERROR)
+
+
+@admin.register(EventRevision)
+class EventRevisionAdmin(admin.ModelAdmin):
+    """Every change proposed to a published event, with its diff; read-only
+    (editors decide in the review queue)."""
+
+    list_display = ["__str__", "event", "status", "created_by", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["event", "created_by"]
+    search_fields = ["event__title", "reason"]
+    fields = [
+        "event",
+        "status",
+        "reason",
+        "created_by",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "changes",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="what it changes")
+    def changes(self, obj: EventRevision) -> str:
+        return render_to_string(
+            "admin/timeline/event/_revision_diff.html",
+            {"diff": selectors.revision_diff(obj)},
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -133,6 +133,27 @@ class CitationForm(forms.ModelForm):
         return cleaned
 
 
+class SourcesFormSet(forms.BaseInlineFormSet):
+    """An event's citations: a published event keeps an accepted source."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or self.instance.status != Event.Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+            if form.cleaned_data.get("document") is not None
+        ]
+        if not any(not form.instance.needs_review for form in kept):
+            raise ValidationError(
+                "A published event needs at least one accepted source: keep one, "
+                "or withdraw the event first."
+            )
+
+
 class ReasonForm(forms.Form):
     """The reason asked by reject (required) and withdraw (optional)."""
 

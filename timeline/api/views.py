@@ -210,6 +210,11 @@ WRITE_ERRORS = {
         OpenApiTypes.OBJECT, description="A stale `If-Match` ETag: nothing written."
     ),
 }
+PENDING_REVISION = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="The event is published and you cannot publish: the change waits "
+    "for an editor as a revision (`revision`); `event` is the live version.",
+)
 EXPORT_TYPES = {
     "text/csv": OpenApiTypes.STR,
     "text/calendar": OpenApiTypes.STR,
@@ -246,11 +251,11 @@ class EventSchema(AutoSchema):
     ),
     update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EventSerializer, **WRITE_ERRORS},
+        responses={200: EventSerializer, 202: PENDING_REVISION, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
         request=EventWriteSerializer,
-        responses={200: EventSerializer, **WRITE_ERRORS},
+        responses={200: EventSerializer, 202: PENDING_REVISION, **WRITE_ERRORS},
     ),
     destroy=extend_schema(
         summary="Delete an event with its sources, amounts and entity links.",
@@ -393,6 +398,18 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             )
         except event_services.StaleVersion as exc:
             raise Conflict({"version": [exc.message]}) from exc
+        if event.pending_revision is not None:
+            # A curator's edit of a published event: the live version stays.
+            live = self._respond(event)
+            return Response(
+                {
+                    "detail": "The event is published: the change waits for an "
+                    "editor's review; the published version stays live.",
+                    "revision": event.pending_revision.pk,
+                    "event": live.data,
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
         return self._respond(event)
 
     def partial_update(self, request, *args, **kwargs):

@@ -45,8 +45,12 @@ from timeline.selectors.review import (
     review_queue,
     with_source_counts,
 )
+from timeline.selectors.revisions import DiffRow, pending_revisions, revision_diff
 
 __all__ = [
+    "DiffRow",
+    "pending_revisions",
+    "revision_diff",
     "AMOUNT_ROW_FIELDS",
     "EVENT_ROW_FIELDS",
     "ORDERINGS",

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from timeline.models import Entity
+from timeline.services.revisions import catalog_change_check
 
 
 def entity_get_or_create(*, name: str, kind: str, reason: str) -> Entity:
@@ -48,6 +49,8 @@ def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> En
     others = [o for o in others if o.pk != survivor.pk]
     if not others:
         raise ValidationError("Choose at least one other entity to merge.")
+    for entity in (survivor, *others):
+        catalog_change_check(obj=entity, user=user)
     with transaction.atomic():
         links = set(survivor.event_roles.values_list("event_id", "role"))
         aliases = list(survivor.aliases or [])

@@ -118,6 +118,9 @@ class MergeReport:
     amounts_moved: int = 0
     entities_moved: int = 0
     duplicates_skipped: int = 0
+    # What unreviewed events brought to a published survivor, waiting for an
+    # editor (their rows stay on the merged events until it is published).
+    revision: Any = None
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -219,19 +222,22 @@ def event_update(
     Needs `timeline.change_event`. The check and the version bump are one
     conditional UPDATE (`WHERE id = … AND version = …`), so of two concurrent
     saves exactly one wins; the other raises StaleVersion describing what
-    changed. A published event edited by someone who cannot publish goes back
-    to draft, so no unreviewed wording stays public. Merged events are frozen.
+    changed. A published event edited by someone who cannot publish stays
+    live as it was: the edit becomes a pending revision for an editor
+    (`event.pending_revision`, see services.revisions). Merged events are
+    frozen.
     """
+    from timeline.services.revisions import event_change
+
     _require(user, "timeline.change_event")
     if event.merged_into_id is not None:
         raise ValidationError(
             f"This event was merged into event {event.merged_into_id}; edit that one."
         )
-    with transaction.atomic():
+
+    def apply() -> None:
         # Validate first: a refused edit must not consume a version number.
         _apply(event, data)
-        was_published = event.status == Event.Status.PUBLISHED
-        unpublish = was_published and not user.has_perm("timeline.publish_event")
         event.full_clean()
         claimed = Event.objects.filter(pk=event.pk, version=expected_version).update(
             version=F("version") + 1
@@ -239,16 +245,14 @@ def event_update(
         if not claimed:
             raise describe_changes_since(event=event, version=expected_version)
         event.version = expected_version + 1
-        if unpublish:
-            event.status = Event.Status.DRAFT
-            event.review_note = (
-                "Edited after publication; back to draft until it is reviewed again."
-            )
         event._history_user = user
-        event._change_reason = reason or (
-            "Edited (was published; back to draft)" if unpublish else "Edited"
-        )
+        event._change_reason = reason or "Edited"
         event.save()
+
+    revision = event_change(event=event, user=user, apply=apply, reason=reason)
+    if revision is not None:
+        event.refresh_from_db()  # the live version, which the edit left as it was
+    event.pending_revision = revision
     return event
 
 
@@ -309,12 +313,19 @@ def citation_add(
         )
     except QuoteNotFound as exc:
         raise ValidationError({"quote": f"Not found in “{document}”: {exc}."}) from exc
+    from timeline.services.revisions import event_change
+
     citation = Citation(
         event=event, document=document, quote=quote, start=start, end=end
     )
     citation.full_clean()
     citation._history_user = user
-    citation.save()
+
+    # On a published event a curator's new source waits for an editor
+    # (citation.pending_revision); the citation is then not saved.
+    citation.pending_revision = event_change(
+        event=event, user=user, apply=citation.save, reason="Source added"
+    )
     return citation
 
 
@@ -351,8 +362,11 @@ def event_merge(
     `merged_into = survivor`, status `rejected` and a review note saying so:
     nothing is hard-deleted and history records every step. Needs
     `timeline.merge_event`; merging an event into itself or into one that was
-    itself merged away is refused.
+    itself merged away is refused. Into a published survivor, what unpublished
+    events bring becomes a pending revision (`report.revision`) instead.
     """
+    from timeline.services.revisions import event_change
+
     _require(user, "timeline.merge_event")
     others = [o for o in others if o.pk != survivor.pk]
     if not others:
@@ -374,7 +388,8 @@ def event_merge(
         spans = set(survivor.citations.values_list("document_id", "start", "end"))
         amounts = {(a.value, a.currency, a.text) for a in survivor.amounts.all()}
         roles = set(survivor.roles.values_list("entity_id", "role"))
-        for other in others:
+
+        def move_from(other: Event) -> list[tuple[int, int]]:
             reason = f"Moved by merge of event {other.pk}"
             moves = (
                 (
@@ -385,17 +400,40 @@ def event_merge(
                 (other.amounts.all(), amounts, lambda a: (a.value, a.currency, a.text)),
                 (other.roles.all(), roles, lambda r: (r.entity_id, r.role)),
             )
-            moved = [
+            return [
                 _move_rows(
                     rows, seen, marker, survivor=survivor, user=user, reason=reason
                 )
                 for rows, seen, marker in moves
             ]
+
+        # What unreviewed events bring to a published one waits for an editor,
+        # whoever merges: their quotes and amounts were never reviewed.
+        published = locked[survivor.pk].status == Event.Status.PUBLISHED
+        held = [
+            o
+            for o in others
+            if published and locked[o.pk].status != Event.Status.PUBLISHED
+        ]
+        held_ids = {o.pk for o in held}
+        for other in others:
+            if other.pk in held_ids:
+                continue
+            moved = move_from(other)
             report.citations_moved += moved[0][0]
             report.amounts_moved += moved[1][0]
             report.entities_moved += moved[2][0]
             report.duplicates_skipped += sum(skipped for _, skipped in moved)
-
+        if held:
+            listed = ", ".join(f"event {o.pk}" for o in held)
+            report.revision = event_change(
+                event=survivor,
+                user=user,
+                apply=lambda: [move_from(o) for o in held],
+                reason=f"Sources, amounts and entities merged in from {listed}",
+                review=True,
+            )
+        for other in others:
             merged = locked[other.pk]
             merged.merged_into = survivor
             merged.status = Event.Status.REJECTED
@@ -408,13 +446,14 @@ def event_merge(
             merged.save()
             report.merged.append(merged)
 
-        kept = locked[survivor.pk]
-        kept.version += 1
-        kept._history_user = user
-        kept._change_reason = "Merged in " + ", ".join(
-            f"event {o.pk}" for o in report.merged
-        )
-        kept.save()
+        if len(held) < len(others):  # something reached the survivor itself
+            kept = locked[survivor.pk]
+            kept.version += 1
+            kept._history_user = user
+            kept._change_reason = "Merged in " + ", ".join(
+                f"event {o.pk}" for o in report.merged if o.pk not in held_ids
+            )
+            kept.save()
         survivor.refresh_from_db()
     return report
 

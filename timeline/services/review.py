@@ -116,7 +116,14 @@ def _check_permission(user: Any, transition: Transition) -> None:
         )
 
 
-def _refusal(event: Event, transition: Transition) -> str | None:
+# Transitions that put an event in front of an editor or the public: an event
+# with no source has nothing to review and nothing to show.
+NEED_A_SOURCE = frozenset({"submit", "publish"})
+
+
+def _refusal(
+    event: Event, transition: Transition, *, has_source: bool = True
+) -> str | None:
     """Why `transition` cannot apply to `event`, or None when it can."""
     if event.merged_into_id is not None:
         return f"it was merged into event {event.merged_into_id}"
@@ -128,7 +135,17 @@ def _refusal(event: Event, transition: Transition) -> str | None:
             f"it is {event.get_status_display().lower()}; only {allowed} events "
             f"can be {transition.label.lower()}"
         )
+    if transition.name in NEED_A_SOURCE and not has_source:
+        return "no source cites it; add the article passage it comes from first"
     return None
+
+
+def _ids_with_sources(ids: Iterable[int]) -> set[int]:
+    return set(
+        Citation.objects.filter(event_id__in=list(ids))
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
 
 
 def _apply(event: Event, transition: Transition, user: Any, note: str, now) -> None:
@@ -161,7 +178,9 @@ def _transition(
         stored = Event.objects.select_for_update().get(pk=event.pk)
         if expected_version is not None and stored.version != expected_version:
             raise describe_changes_since(event=stored, version=expected_version)
-        refusal = _refusal(stored, transition)
+        refusal = _refusal(
+            stored, transition, has_source=bool(_ids_with_sources([stored.pk]))
+        )
         if refusal:
             raise InvalidTransition(f"Cannot {name} “{stored.title}”: {refusal}.")
         now = timezone.now()
@@ -262,8 +281,13 @@ def events_transition(
     now = timezone.now()
     with transaction.atomic():
         rows = list(Event.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        sourced = _ids_with_sources(ids) if name in NEED_A_SOURCE else set()
         for event in rows:
-            refusal = _refusal(event, transition)
+            refusal = _refusal(
+                event,
+                transition,
+                has_source=name not in NEED_A_SOURCE or event.pk in sourced,
+            )
             if refusal:
                 result.skipped.append((event, refusal))
                 continue
