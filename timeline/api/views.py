@@ -233,6 +233,7 @@ class EventSchema(AutoSchema):
 
 @extend_schema_view(
     list=extend_schema(
+        operation_id="events_list",
         summary="Published events, filtered by date window, kind, entity, text…",
         parameters=PAGE_PARAMETERS,
         responses={
