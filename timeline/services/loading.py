@@ -77,8 +77,7 @@ def seeds_load(*, directory: Path) -> SeedReport:
         raise SeedError(f"{directory}: no such directory")
     articles = articles_read(directory)
     fixture_path = fixture_find(directory)
-    entries = fixture_read(fixture_path)
-    entries_validate(entries, fixture_path, articles)
+    entries = entries_validate(fixture_read(fixture_path), fixture_path, articles)
 
     report = SeedReport()
     with transaction.atomic():

@@ -39,7 +39,7 @@ class Article:
 
 @dataclass(frozen=True)
 class Entry:
-    """One fixture entry, validated and normalised."""
+    """One fixture entry: as read, then in canonical shape once validated."""
 
     number: int
     line: int | None
@@ -146,31 +146,35 @@ def _text(value: Any) -> str:
 
 def entries_validate(
     entries: list[Entry], path: Path, articles: dict[str, Article]
-) -> None:
+) -> list[Entry]:
+    """The entries in canonical shape; every problem found is raised at once."""
     kinds = set(EventKind.objects.values_list("slug", flat=True))
     seen: dict[str, int] = {}
     errors: list[str] = []
+    valid: list[Entry] = []
     for entry in entries:
         try:
-            _normalise_entry(entry, kinds, articles)
+            data = _normalise_entry(entry.data, kinds, articles)
         except ValueError as exc:
             errors.append(f"{_where(path, entry)}: {exc}")
             continue
+        entry = Entry(number=entry.number, line=entry.line, data=data)
         if entry.key in seen:
             errors.append(
                 f"{_where(path, entry)}: duplicate key (first used by entry "
                 f"{seen[entry.key]})"
             )
         seen.setdefault(entry.key, entry.number)
+        valid.append(entry)
     if errors:
         raise SeedError("\n".join(errors))
+    return valid
 
 
 def _normalise_entry(
-    entry: Entry, kinds: set[str], articles: dict[str, Article]
-) -> None:
-    """Check one entry and rewrite it in place into a canonical shape."""
-    data = entry.data
+    data: Any, kinds: set[str], articles: dict[str, Article]
+) -> dict[str, Any]:
+    """Check one entry's fields and return them in a canonical shape."""
     if not isinstance(data, dict):
         raise ValueError("an event must be a mapping of fields")
     missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
@@ -258,15 +262,14 @@ def _normalise_entry(
             raise ValueError(f"citation {i}: {exc} {name}") from exc
         citations.append({"document": name, "quote": quote, "start": start, "end": end})
 
-    entry.data.clear()
-    entry.data.update(
-        key=key,
-        title=title,
-        summary=_text(data.get("summary")).strip(),
-        kind=kind,
-        date={"edtf": edtf, "text": date_text},
-        modality=modality,
-        amounts=amounts,
-        entities=entities,
-        citations=citations,
-    )
+    return {
+        "key": key,
+        "title": title,
+        "summary": _text(data.get("summary")).strip(),
+        "kind": kind,
+        "date": {"edtf": edtf, "text": date_text},
+        "modality": modality,
+        "amounts": amounts,
+        "entities": entities,
+        "citations": citations,
+    }
