@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from corpus.models import Document, Publisher
+from tests.factories import AmountFactory, CitationFactory, EventFactory
 from timeline.models import Amount, Citation, Entity, Event, EventEntity
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,38 @@ def test_curator_added_citation_counts_as_a_curator_change(small_dir):
 
     assert "skipped (curator changes kept): shanghai-biotech-fair" in output
     assert event.citations.count() == 2
+
+
+def event_rows(key: str) -> dict[str, list[dict]]:
+    """One event's row, its related rows and its history, for exact comparison."""
+    event = Event.objects.get(key=key)
+    return {
+        "event": list(Event.objects.filter(pk=event.pk).values()),
+        "amounts": list(event.amounts.order_by("pk").values()),
+        "roles": list(event.roles.order_by("pk").values()),
+        "citations": list(event.citations.order_by("pk").values()),
+        "history": list(event.history.order_by("pk").values()),
+    }
+
+
+def test_event_a_curator_created_by_hand_is_skipped_and_left_alone(small_dir):
+    # Same key as a fixture entry, but never imported: no seed fingerprint.
+    hand_made = EventFactory(
+        key="shanghai-biotech-fair",
+        title="A curator's own event",
+        status=Event.Status.PUBLISHED,
+    )
+    CitationFactory(event=hand_made)
+    AmountFactory(event=hand_made)
+    before = event_rows("shanghai-biotech-fair")
+
+    output = load(small_dir)
+
+    assert event_rows("shanghai-biotech-fair") == before
+    assert "Events: 2 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "skipped (curator changes kept): shanghai-biotech-fair" in output
+    assert "Nothing changed." in load(small_dir)
+    assert event_rows("shanghai-biotech-fair") == before
 
 
 def write_fixture(directory: Path, text: str) -> None:
