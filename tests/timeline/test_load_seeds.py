@@ -258,6 +258,54 @@ def test_bad_article_file_changes_nothing_and_names_the_file(
     assert Document.objects.count() == 0
 
 
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A directory next to the seeds directory, not inside it."""
+    path = tmp_path / "elsewhere"
+    path.mkdir()
+    return path
+
+
+def test_article_symlinked_from_outside_the_directory_is_refused(small_dir, outside):
+    target = outside / "gamma.txt"
+    target.write_text("Outside\n\nA file from somewhere else.\n", encoding="utf-8")
+    (small_dir / "gamma.txt").symlink_to(target)
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    message = str(raised.value)
+    assert (
+        f"{small_dir / 'gamma.txt'}: a symbolic link to {target.resolve()}" in message
+    )
+    assert "outside" in message
+    assert Document.objects.count() == 0
+
+
+def test_fixture_symlinked_from_outside_the_directory_is_refused(small_dir, outside):
+    target = outside / "events.yaml"
+    (small_dir / "events.yaml").rename(target)
+    (small_dir / "events.yaml").symlink_to(target)
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    assert f"{small_dir / 'events.yaml'}: a symbolic link to {target.resolve()}" in str(
+        raised.value
+    )
+    assert Document.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
+def test_symlink_within_the_directory_is_followed(small_dir):
+    (small_dir / "events.yaml").rename(small_dir / "curated.yaml")
+    (small_dir / "events.yaml").symlink_to("curated.yaml")
+
+    output = load(small_dir)
+
+    assert "Events: 3 created" in output
+
+
 def test_error_midway_through_writing_rolls_everything_back(small_dir, monkeypatch):
     from timeline.services import loading
 

@@ -61,6 +61,7 @@ def articles_read(directory: Path) -> dict[str, Article]:
         raise SeedError(f"{directory}: no *.txt articles found")
     articles = {}
     for path in paths:
+        _refuse_outside(path, directory)
         try:
             text = read_article(path)
         except ArticleReadError as exc:
@@ -71,9 +72,22 @@ def articles_read(directory: Path) -> dict[str, Article]:
 
 def fixture_find(directory: Path) -> Path:
     for name in FIXTURE_NAMES:
-        if (directory / name).is_file():
-            return directory / name
+        path = directory / name
+        if path.is_file() or path.is_symlink():
+            _refuse_outside(path, directory)
+            return path
     raise SeedError(f"{directory}: no events fixture ({', '.join(FIXTURE_NAMES)})")
+
+
+def _refuse_outside(path: Path, directory: Path) -> None:
+    # --dir names what gets imported: a symlink must not pull in a file from
+    # elsewhere (another checkout, /etc, a user's home).
+    target = path.resolve()
+    if not target.is_relative_to(directory.resolve()):
+        raise SeedError(
+            f"{path}: a symbolic link to {target}, outside {directory}; "
+            "refusing to read it (copy the file into the directory instead)"
+        )
 
 
 def fixture_read(path: Path) -> list[Entry]:
