@@ -203,6 +203,21 @@ BROKEN_FIXTURES = [
         VALID_ENTRY.replace("alpha.txt", "gamma.txt"),
         "unknown document 'gamma.txt'",
     ),
+    (
+        "duplicate-field",
+        VALID_ENTRY
+        + VALID_ENTRY.replace("ok-event", "second-event").replace(
+            "  kind: launch\n", "  kind: launch\n  title: Another title\n"
+        ),
+        "events.yaml, entry 2, line 11, key 'second-event': duplicate field "
+        "'title' (first given on line 9)",
+    ),
+    (
+        "duplicate-nested-field",
+        VALID_ENTRY.replace('{edtf: "2024-03-04",', '{edtf: "2024-03-04", edtf: 2024,'),
+        "events.yaml, entry 1, line 4, key 'ok-event': duplicate field 'edtf' "
+        "(first given on line 4)",
+    ),
     ("not-yaml", "- key: [unclosed\n  title: x\n", "line 2: invalid YAML"),
     ("not-a-list", "key: value\n", "must be a list of events"),
     ("empty-fixture", "", "the fixture is empty"),
@@ -256,6 +271,19 @@ def test_bad_article_file_changes_nothing_and_names_the_file(
     assert message in str(raised.value)
     assert Event.objects.count() == 0
     assert Document.objects.count() == 0
+
+
+def test_duplicate_field_in_a_json_fixture_is_refused(small_dir):
+    (small_dir / "events.yaml").unlink()
+    (small_dir / "events.json").write_text(
+        '[{"key": "ok-event", "title": "One", "title": "Two"}]', encoding="utf-8"
+    )
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    assert "events.json: duplicate field(s) 'title' in one object" in str(raised.value)
+    assert Event.objects.count() == 0
 
 
 @pytest.fixture

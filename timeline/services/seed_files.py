@@ -106,33 +106,103 @@ def fixture_read(path: Path) -> list[Entry]:
 
     lines: list[int | None]
     if path.suffix == ".json":
-        try:
-            data = json.loads(source)
-        except json.JSONDecodeError as exc:
-            raise SeedError(
-                f"{path}, line {exc.lineno}: invalid JSON ({exc.msg})"
-            ) from exc
+        data = _json_read(path, source)
         lines = [None] * len(data) if isinstance(data, list) else []
     else:
-        try:
-            node = yaml.compose(source, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(source)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f", line {mark.line + 1}" if mark else ""
-            raise SeedError(f"{path}{where}: invalid YAML ({exc.problem})") from exc
-        except yaml.YAMLError as exc:
-            raise SeedError(f"{path}: invalid YAML ({exc})") from exc
-        lines = (
-            [item.start_mark.line + 1 for item in node.value]
-            if isinstance(node, yaml.SequenceNode)
-            else []
-        )
+        data, lines = _yaml_read(path, source)
     if not isinstance(data, list):
         raise SeedError(f"{path}: the fixture must be a list of events")
     return [
         Entry(number=i + 1, line=lines[i], data=item) for i, item in enumerate(data)
     ]
+
+
+class DuplicateField(yaml.constructor.ConstructorError):
+    """A mapping that gives the same field twice."""
+
+
+class _FixtureLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, except that a field given twice in one mapping is an
+    error: plain PyYAML keeps the last value without a word."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, yaml.Mark] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<: *defaults` may be overridden on purpose
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    earlier = first.setdefault(key, key_node.start_mark)
+                except TypeError:
+                    continue  # unhashable: SafeLoader itself reports it
+                if earlier is not key_node.start_mark:
+                    raise DuplicateField(
+                        "while reading a mapping",
+                        earlier,
+                        f"duplicate field {key!r} (first given on line "
+                        f"{earlier.line + 1})",
+                        key_node.start_mark,
+                    )
+        return super().construct_mapping(node, deep=deep)
+
+
+def _yaml_read(path: Path, source: str) -> tuple[Any, list[int | None]]:
+    """The fixture's data and the line each top-level entry starts on."""
+    loader = _FixtureLoader(source)
+    try:
+        node = loader.get_single_node()
+        items = node.value if isinstance(node, yaml.SequenceNode) else []
+        try:
+            data = loader.construct_document(node) if node is not None else None
+        except DuplicateField as exc:
+            raise SeedError(
+                f"{path}, {_where_in(items, exc.problem_mark)}: {exc.problem}"
+            ) from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark else ""
+        raise SeedError(f"{path}{where}: invalid YAML ({exc.problem})") from exc
+    except yaml.YAMLError as exc:
+        raise SeedError(f"{path}: invalid YAML ({exc})") from exc
+    finally:
+        loader.dispose()
+    return data, [item.start_mark.line + 1 for item in items]
+
+
+def _where_in(items: list[yaml.Node], mark: yaml.Mark) -> str:
+    """'entry N, line L, key K' for a position inside the top-level list."""
+    where = f"line {mark.line + 1}"
+    for number, item in enumerate(items, start=1):
+        if item.start_mark.index <= mark.index < item.end_mark.index:
+            keys = [
+                value.value
+                for key, value in getattr(item, "value", [])
+                if key.value == "key" and isinstance(value, yaml.ScalarNode)
+            ]
+            where = f"entry {number}, {where}"
+            if keys:
+                where += f", key {keys[0]!r}"
+            break
+    return where
+
+
+def _json_read(path: Path, source: str) -> Any:
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        data = dict(pairs)
+        if len(data) < len(pairs):
+            names = [name for name, _ in pairs]
+            twice = sorted({name for name in names if names.count(name) > 1})
+            raise SeedError(
+                f"{path}: duplicate field(s) {', '.join(map(repr, twice))} in one "
+                "object (JSON would keep only the last)"
+            )
+        return data
+
+    try:
+        return json.loads(source, object_pairs_hook=unique)
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"{path}, line {exc.lineno}: invalid JSON ({exc.msg})") from exc
 
 
 def _where(path: Path, entry: Entry) -> str:
