@@ -193,6 +193,37 @@ def test_ingest_reads_gb18030_chinese_pages(tmp_path):
     assert "450亿美元" in document.text
 
 
+def test_ingest_reads_big5_chinese_pages(tmp_path):
+    path = tmp_path / "hk.txt"
+    text = (
+        "2025年1月24日 香港經濟日報\n\n"
+        "香港特別行政區政府今日公布，將投資五十億港元支持生物科技企業研發創新藥物。\n"
+    )
+    path.write_bytes(text.encode("big5"))
+
+    run("ingest", str(path))
+
+    assert Document.objects.get().text == text
+
+
+def test_ingest_refuses_latin1_text_instead_of_storing_it_as_chinese(tmp_path, article):
+    path = tmp_path / "berlin.txt"
+    path.write_bytes(
+        "Berlin fördert Biotechnologie\n\n"
+        "Die Bundesregierung fördert künftig Forschungszentren für "
+        "Biotechnologie.\n".encode("latin-1")
+    )
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", str(article), str(path))
+
+    message = str(raised.value)
+    assert f"{path}: not valid text in utf-8, gb18030, big5" in message
+    assert "save the file as UTF-8" in message
+    assert Document.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
 def test_tag_dates_writes_timex3_lines(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(
