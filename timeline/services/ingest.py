@@ -71,27 +71,37 @@ def documents_ingest(
     kinds = {kind.slug: kind for kind in EventKind.objects.all()}
     with transaction.atomic():
         for analysis in analyses:
-            sha = text_sha256(analysis.text)
-            if Document.objects.filter(sha256=sha).exists():
-                report.documents_already_stored.append(str(analysis.path))
-                continue
-            document = _store_document(analysis)
-            report.documents_created.append(str(analysis.path))
-            for number, candidate in enumerate(analysis.events, start=1):
-                match = _matching_event(candidate)
-                if match is not None:
-                    _, created = Citation.objects.get_or_create(
-                        event=match,
-                        document=document,
-                        start=candidate.start,
-                        end=candidate.end,
-                        defaults={"quote": candidate.quote, "needs_review": True},
-                    )
-                    report.citations_added += int(created)
-                    continue
-                _create_event(candidate, document, kinds, key=f"x-{sha[:12]}-{number}")
-                report.events_created += 1
+            _store_analysis(analysis, kinds, report)
     return report
+
+
+def _store_analysis(
+    analysis: ArticleAnalysis, kinds: dict[str, EventKind], report: IngestReport
+) -> None:
+    sha = text_sha256(analysis.text)
+    if _document_stored(sha):
+        report.documents_already_stored.append(str(analysis.path))
+        return
+    document = _store_document(analysis)
+    report.documents_created.append(str(analysis.path))
+    for number, candidate in enumerate(analysis.events, start=1):
+        match = _matching_event(candidate)
+        if match is not None:
+            _, created = Citation.objects.get_or_create(
+                event=match,
+                document=document,
+                start=candidate.start,
+                end=candidate.end,
+                defaults={"quote": candidate.quote, "needs_review": True},
+            )
+            report.citations_added += int(created)
+            continue
+        _create_event(candidate, document, kinds, key=f"x-{sha[:12]}-{number}")
+        report.events_created += 1
+
+
+def _document_stored(sha: str) -> bool:
+    return Document.objects.filter(sha256=sha).exists()
 
 
 def _store_document(analysis: ArticleAnalysis) -> Document:
