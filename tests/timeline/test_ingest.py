@@ -1,15 +1,19 @@
 """The extract, ingest and tag_dates commands: reading new articles into the queue."""
 
 import json
+import threading
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count
 
 from corpus.models import Document
 from timeline.models import Citation, Event
 from timeline.selectors import review_queue
+from timeline.services import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +262,82 @@ def test_ingested_events_wait_in_the_editors_review_queue(article):
     assert {e.origin for e in queued} == {Event.Origin.EXTRACTED}
     assert len(queued) == Event.objects.count()
     assert all(e.submitted_at is not None for e in queued)
+
+
+def assert_stored_once(article: Path) -> None:
+    """One document for the file, and one set of its events and citations."""
+    document = Document.objects.get(source_name=article.name)
+    assert Document.objects.count() == 1
+    assert Event.objects.count() >= 2
+    assert not (
+        Event.objects.values("title", "date_edtf", "kind")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exists()
+    )
+    assert Citation.objects.filter(document=document).count() == Event.objects.count()
+
+
+ALREADY_BEING_INGESTED = "already being ingested by another run, which stored it first"
+
+
+def test_ingest_racing_a_run_that_stored_the_file_first_is_refused(
+    article, monkeypatch
+):
+    # The interleaving of two parallel runs, in order: this run checks that the
+    # file is new, the other run stores it and commits, this run inserts.
+    run("ingest", str(article))
+    counts = (Document.objects.count(), Event.objects.count(), Citation.objects.count())
+    checks_then_sees = iter([False, True])
+    monkeypatch.setattr(ingest, "_document_stored", lambda sha: next(checks_then_sees))
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", str(article))
+
+    assert f"{article}: {ALREADY_BEING_INGESTED}; nothing was duplicated" in str(
+        raised.value
+    )
+    assert (
+        Document.objects.count(),
+        Event.objects.count(),
+        Citation.objects.count(),
+    ) == counts
+    assert_stored_once(article)
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_ingests_of_one_file_store_it_once_and_refuse_clearly(
+    article, monkeypatch
+):
+    both_checked = threading.Barrier(2, timeout=30)
+    store_document = ingest._store_document
+
+    def store_after_both_checked(analysis):
+        both_checked.wait()  # both runs found the file new: now both insert
+        return store_document(analysis)
+
+    monkeypatch.setattr(ingest, "_store_document", store_after_both_checked)
+    outcomes = []
+
+    def ingest_file():
+        try:
+            outcomes.append(("ok", run("ingest", str(article))))
+        except CommandError as exc:
+            outcomes.append(("refused", str(exc)))
+        except Exception as exc:  # surfaced in the assertion below
+            outcomes.append(("crashed", repr(exc)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ingest_file) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
+    refused = next(message for kind, message in outcomes if kind == "refused")
+    assert refused.startswith("ingest: nothing was written.")
+    assert f"{article}: {ALREADY_BEING_INGESTED}; nothing was duplicated" in refused
+    assert_stored_once(article)

@@ -4,7 +4,8 @@ Every candidate becomes an extracted event waiting in the review queue, unless
 it is the same fact as an event already on the timeline: then the article is
 added to that event as a new citation flagged for review. All files are read
 and analysed before anything is written, and all are written in one
-transaction, so bad input writes nothing.
+transaction, so bad input writes nothing; a run that collides with a parallel
+run of the same file is refused with a message, and nothing is duplicated.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corpus.extraction.articles import ArticleAnalysis, analyse_article
@@ -119,7 +120,21 @@ def _store_document(analysis: ArticleAnalysis) -> Document:
         source_name=analysis.path.name[:255],
     )
     document.full_clean()
-    document.save()
+    try:
+        # A savepoint, so that the transaction survives a refused insert.
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:
+        # The unique sha256 refused it: a parallel run stored the same text
+        # after this run checked, with its events; this run must not add a
+        # second set.
+        if not _document_stored(document.sha256):
+            raise
+        raise IngestError(
+            f"{analysis.path}: already being ingested by another run, which "
+            "stored it first; nothing was duplicated. Run ingest again for the "
+            "other files (stored ones are skipped)."
+        ) from exc
     return document
 
 
