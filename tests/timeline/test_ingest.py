@@ -1,6 +1,7 @@
 """The extract, ingest and tag_dates commands: reading new articles into the queue."""
 
 import json
+import sqlite3
 import threading
 from io import StringIO
 from pathlib import Path
@@ -303,6 +304,28 @@ def test_ingest_racing_a_run_that_stored_the_file_first_is_refused(
         Citation.objects.count(),
     ) == counts
     assert_stored_once(article)
+
+
+def test_ingest_while_another_sqlite_connection_holds_the_write_lock_is_refused(
+    article, is_postgres
+):
+    if is_postgres:
+        pytest.skip("PostgreSQL waits for the other writer instead")
+    other = sqlite3.connect(
+        connection.settings_dict["TEST"]["NAME"] or connection.settings_dict["NAME"],
+        uri=True,
+    )
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("DELETE FROM corpus_document WHERE id < 0")
+        with pytest.raises(CommandError) as raised:
+            run("ingest", str(article))
+    finally:
+        other.rollback()
+        other.close()
+
+    assert f"{article}: the database is locked by another run" in str(raised.value)
+    assert Document.objects.count() == 0
 
 
 @pytest.mark.requires_postgres

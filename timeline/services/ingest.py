@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from corpus.extraction.articles import ArticleAnalysis, analyse_article
@@ -70,9 +70,22 @@ def documents_ingest(
 
     report = IngestReport()
     kinds = {kind.slug: kind for kind in EventKind.objects.all()}
-    with transaction.atomic():
-        for analysis in analyses:
-            _store_analysis(analysis, kinds, report)
+    current = analyses[0].path if analyses else None
+    try:
+        with transaction.atomic():
+            for analysis in analyses:
+                current = analysis.path
+                _store_analysis(analysis, kinds, report)
+    except OperationalError as exc:
+        # SQLite has one writer at a time: a parallel run that holds the lock
+        # too long makes this one fail (PostgreSQL waits instead).
+        if connection.vendor != "sqlite" or "locked" not in str(exc):
+            raise
+        raise IngestError(
+            f"{current}: the database is locked by another run writing at the "
+            "same time. Run ingest again once it is done (stored files are "
+            "skipped)."
+        ) from exc
     return report
 
 
