@@ -334,6 +334,18 @@ def test_symlink_within_the_directory_is_followed(small_dir):
     assert "Events: 3 created" in output
 
 
+def test_two_articles_with_the_same_text_are_refused(small_dir):
+    shutil.copy(small_dir / "alpha.txt", small_dir / "alpha-copy.txt")
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    assert f"{small_dir / 'alpha.txt'}: the same text as alpha-copy.txt" in str(
+        raised.value
+    )
+    assert Document.objects.count() == 0
+
+
 def test_error_midway_through_writing_rolls_everything_back(small_dir, monkeypatch):
     from timeline.services import loading
 

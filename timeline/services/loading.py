@@ -3,8 +3,7 @@
 Idempotent (a second run writes nothing), atomic (any error leaves the
 database as it was) and respectful of curators: an event changed since it was
 imported, or made by hand under a key the fixture uses, is reported and left
-alone. Reading and validating the files is
-`seed_files`' job.
+alone. Reading and validating the files is `seed_files`' job.
 """
 
 from __future__ import annotations

@@ -60,12 +60,18 @@ def articles_read(directory: Path) -> dict[str, Article]:
     if not paths:
         raise SeedError(f"{directory}: no *.txt articles found")
     articles = {}
+    names_by_text: dict[str, str] = {}
     for path in paths:
         _refuse_outside(path, directory)
         try:
             text = read_article(path)
         except ArticleReadError as exc:
             raise SeedError(str(exc)) from exc
+        first = names_by_text.setdefault(text, path.name)
+        if first != path.name:
+            # A text is stored once (its sha256 is unique): two names for it
+            # would leave citations of one of them nowhere to point.
+            raise SeedError(f"{path}: the same text as {first}; keep one of them")
         articles[path.name] = Article(name=path.name, text=text)
     return articles
 
