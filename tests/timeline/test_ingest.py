@@ -1,15 +1,20 @@
 """The extract, ingest and tag_dates commands: reading new articles into the queue."""
 
 import json
+import sqlite3
+import threading
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Count
 
 from corpus.models import Document
 from timeline.models import Citation, Event
 from timeline.selectors import review_queue
+from timeline.services import ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +198,37 @@ def test_ingest_reads_gb18030_chinese_pages(tmp_path):
     assert "450亿美元" in document.text
 
 
+def test_ingest_reads_big5_chinese_pages(tmp_path):
+    path = tmp_path / "hk.txt"
+    text = (
+        "2025年1月24日 香港經濟日報\n\n"
+        "香港特別行政區政府今日公布，將投資五十億港元支持生物科技企業研發創新藥物。\n"
+    )
+    path.write_bytes(text.encode("big5"))
+
+    run("ingest", str(path))
+
+    assert Document.objects.get().text == text
+
+
+def test_ingest_refuses_latin1_text_instead_of_storing_it_as_chinese(tmp_path, article):
+    path = tmp_path / "berlin.txt"
+    path.write_bytes(
+        "Berlin fördert Biotechnologie\n\n"
+        "Die Bundesregierung fördert künftig Forschungszentren für "
+        "Biotechnologie.\n".encode("latin-1")
+    )
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", str(article), str(path))
+
+    message = str(raised.value)
+    assert f"{path}: not valid text in utf-8, gb18030, big5" in message
+    assert "save the file as UTF-8" in message
+    assert Document.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
 def test_tag_dates_writes_timex3_lines(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(
@@ -227,3 +263,104 @@ def test_ingested_events_wait_in_the_editors_review_queue(article):
     assert {e.origin for e in queued} == {Event.Origin.EXTRACTED}
     assert len(queued) == Event.objects.count()
     assert all(e.submitted_at is not None for e in queued)
+
+
+def assert_stored_once(article: Path) -> None:
+    """One document for the file, and one set of its events and citations."""
+    document = Document.objects.get(source_name=article.name)
+    assert Document.objects.count() == 1
+    assert Event.objects.count() >= 2
+    assert not (
+        Event.objects.values("title", "date_edtf", "kind")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exists()
+    )
+    assert Citation.objects.filter(document=document).count() == Event.objects.count()
+
+
+ALREADY_BEING_INGESTED = "already being ingested by another run, which stored it first"
+
+
+def test_ingest_racing_a_run_that_stored_the_file_first_is_refused(
+    article, monkeypatch
+):
+    # The interleaving of two parallel runs, in order: this run checks that the
+    # file is new, the other run stores it and commits, this run inserts.
+    run("ingest", str(article))
+    counts = (Document.objects.count(), Event.objects.count(), Citation.objects.count())
+    checks_then_sees = iter([False, True])
+    monkeypatch.setattr(ingest, "_document_stored", lambda sha: next(checks_then_sees))
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", str(article))
+
+    assert f"{article}: {ALREADY_BEING_INGESTED}; nothing was duplicated" in str(
+        raised.value
+    )
+    assert (
+        Document.objects.count(),
+        Event.objects.count(),
+        Citation.objects.count(),
+    ) == counts
+    assert_stored_once(article)
+
+
+def test_ingest_while_another_sqlite_connection_holds_the_write_lock_is_refused(
+    article, is_postgres
+):
+    if is_postgres:
+        pytest.skip("PostgreSQL waits for the other writer instead")
+    other = sqlite3.connect(
+        connection.settings_dict["TEST"]["NAME"] or connection.settings_dict["NAME"],
+        uri=True,
+    )
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("DELETE FROM corpus_document WHERE id < 0")
+        with pytest.raises(CommandError) as raised:
+            run("ingest", str(article))
+    finally:
+        other.rollback()
+        other.close()
+
+    assert f"{article}: the database is locked by another run" in str(raised.value)
+    assert Document.objects.count() == 0
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parallel_ingests_of_one_file_store_it_once_and_refuse_clearly(
+    article, monkeypatch
+):
+    both_checked = threading.Barrier(2, timeout=30)
+    store_document = ingest._store_document
+
+    def store_after_both_checked(analysis):
+        both_checked.wait()  # both runs found the file new: now both insert
+        return store_document(analysis)
+
+    monkeypatch.setattr(ingest, "_store_document", store_after_both_checked)
+    outcomes = []
+
+    def ingest_file():
+        try:
+            outcomes.append(("ok", run("ingest", str(article))))
+        except CommandError as exc:
+            outcomes.append(("refused", str(exc)))
+        except Exception as exc:  # surfaced in the assertion below
+            outcomes.append(("crashed", repr(exc)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ingest_file) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
+    refused = next(message for kind, message in outcomes if kind == "refused")
+    assert refused.startswith("ingest: nothing was written.")
+    assert f"{article}: {ALREADY_BEING_INGESTED}; nothing was duplicated" in refused
+    assert_stored_once(article)

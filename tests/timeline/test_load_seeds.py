@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from corpus.models import Document, Publisher
+from tests.factories import AmountFactory, CitationFactory, EventFactory
 from timeline.models import Amount, Citation, Entity, Event, EventEntity
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,38 @@ def test_curator_added_citation_counts_as_a_curator_change(small_dir):
     assert event.citations.count() == 2
 
 
+def event_rows(key: str) -> dict[str, list[dict]]:
+    """One event's row, its related rows and its history, for exact comparison."""
+    event = Event.objects.get(key=key)
+    return {
+        "event": list(Event.objects.filter(pk=event.pk).values()),
+        "amounts": list(event.amounts.order_by("pk").values()),
+        "roles": list(event.roles.order_by("pk").values()),
+        "citations": list(event.citations.order_by("pk").values()),
+        "history": list(event.history.order_by("pk").values()),
+    }
+
+
+def test_event_a_curator_created_by_hand_is_skipped_and_left_alone(small_dir):
+    # Same key as a fixture entry, but never imported: no seed fingerprint.
+    hand_made = EventFactory(
+        key="shanghai-biotech-fair",
+        title="A curator's own event",
+        status=Event.Status.PUBLISHED,
+    )
+    CitationFactory(event=hand_made)
+    AmountFactory(event=hand_made)
+    before = event_rows("shanghai-biotech-fair")
+
+    output = load(small_dir)
+
+    assert event_rows("shanghai-biotech-fair") == before
+    assert "Events: 2 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "skipped (curator changes kept): shanghai-biotech-fair" in output
+    assert "Nothing changed." in load(small_dir)
+    assert event_rows("shanghai-biotech-fair") == before
+
+
 def write_fixture(directory: Path, text: str) -> None:
     (directory / "events.yaml").write_text(text, encoding="utf-8")
 
@@ -169,6 +202,21 @@ BROKEN_FIXTURES = [
         "unknown-document",
         VALID_ENTRY.replace("alpha.txt", "gamma.txt"),
         "unknown document 'gamma.txt'",
+    ),
+    (
+        "duplicate-field",
+        VALID_ENTRY
+        + VALID_ENTRY.replace("ok-event", "second-event").replace(
+            "  kind: launch\n", "  kind: launch\n  title: Another title\n"
+        ),
+        "events.yaml, entry 2, line 11, key 'second-event': duplicate field "
+        "'title' (first given on line 9)",
+    ),
+    (
+        "duplicate-nested-field",
+        VALID_ENTRY.replace('{edtf: "2024-03-04",', '{edtf: "2024-03-04", edtf: 2024,'),
+        "events.yaml, entry 1, line 4, key 'ok-event': duplicate field 'edtf' "
+        "(first given on line 4)",
     ),
     ("not-yaml", "- key: [unclosed\n  title: x\n", "line 2: invalid YAML"),
     ("not-a-list", "key: value\n", "must be a list of events"),
@@ -222,6 +270,79 @@ def test_bad_article_file_changes_nothing_and_names_the_file(
     assert "gamma.txt" in str(raised.value)
     assert message in str(raised.value)
     assert Event.objects.count() == 0
+    assert Document.objects.count() == 0
+
+
+def test_duplicate_field_in_a_json_fixture_is_refused(small_dir):
+    (small_dir / "events.yaml").unlink()
+    (small_dir / "events.json").write_text(
+        '[{"key": "ok-event", "title": "One", "title": "Two"}]', encoding="utf-8"
+    )
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    assert "events.json: duplicate field(s) 'title' in one object" in str(raised.value)
+    assert Event.objects.count() == 0
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A directory next to the seeds directory, not inside it."""
+    path = tmp_path / "elsewhere"
+    path.mkdir()
+    return path
+
+
+def test_article_symlinked_from_outside_the_directory_is_refused(small_dir, outside):
+    target = outside / "gamma.txt"
+    target.write_text("Outside\n\nA file from somewhere else.\n", encoding="utf-8")
+    (small_dir / "gamma.txt").symlink_to(target)
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    message = str(raised.value)
+    assert (
+        f"{small_dir / 'gamma.txt'}: a symbolic link to {target.resolve()}" in message
+    )
+    assert "outside" in message
+    assert Document.objects.count() == 0
+
+
+def test_fixture_symlinked_from_outside_the_directory_is_refused(small_dir, outside):
+    target = outside / "events.yaml"
+    (small_dir / "events.yaml").rename(target)
+    (small_dir / "events.yaml").symlink_to(target)
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    assert f"{small_dir / 'events.yaml'}: a symbolic link to {target.resolve()}" in str(
+        raised.value
+    )
+    assert Document.objects.count() == 0
+    assert Event.objects.count() == 0
+
+
+def test_symlink_within_the_directory_is_followed(small_dir):
+    (small_dir / "events.yaml").rename(small_dir / "curated.yaml")
+    (small_dir / "events.yaml").symlink_to("curated.yaml")
+
+    output = load(small_dir)
+
+    assert "Events: 3 created" in output
+
+
+def test_two_articles_with_the_same_text_are_refused(small_dir):
+    shutil.copy(small_dir / "alpha.txt", small_dir / "alpha-copy.txt")
+
+    with pytest.raises(CommandError) as raised:
+        load(small_dir)
+
+    assert f"{small_dir / 'alpha.txt'}: the same text as alpha-copy.txt" in str(
+        raised.value
+    )
     assert Document.objects.count() == 0
 
 

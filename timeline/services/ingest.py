@@ -4,7 +4,8 @@ Every candidate becomes an extracted event waiting in the review queue, unless
 it is the same fact as an event already on the timeline: then the article is
 added to that event as a new citation flagged for review. All files are read
 and analysed before anything is written, and all are written in one
-transaction, so bad input writes nothing.
+transaction, so bad input writes nothing; a run that collides with a parallel
+run of the same file is refused with a message, and nothing is duplicated.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from corpus.extraction.articles import ArticleAnalysis, analyse_article
@@ -69,29 +70,52 @@ def documents_ingest(
 
     report = IngestReport()
     kinds = {kind.slug: kind for kind in EventKind.objects.all()}
-    with transaction.atomic():
-        for analysis in analyses:
-            sha = text_sha256(analysis.text)
-            if Document.objects.filter(sha256=sha).exists():
-                report.documents_already_stored.append(str(analysis.path))
-                continue
-            document = _store_document(analysis)
-            report.documents_created.append(str(analysis.path))
-            for number, candidate in enumerate(analysis.events, start=1):
-                match = _matching_event(candidate)
-                if match is not None:
-                    _, created = Citation.objects.get_or_create(
-                        event=match,
-                        document=document,
-                        start=candidate.start,
-                        end=candidate.end,
-                        defaults={"quote": candidate.quote, "needs_review": True},
-                    )
-                    report.citations_added += int(created)
-                    continue
-                _create_event(candidate, document, kinds, key=f"x-{sha[:12]}-{number}")
-                report.events_created += 1
+    current = analyses[0].path if analyses else None
+    try:
+        with transaction.atomic():
+            for analysis in analyses:
+                current = analysis.path
+                _store_analysis(analysis, kinds, report)
+    except OperationalError as exc:
+        # SQLite has one writer at a time: a parallel run that holds the lock
+        # too long makes this one fail (PostgreSQL waits instead).
+        if connection.vendor != "sqlite" or "locked" not in str(exc):
+            raise
+        raise IngestError(
+            f"{current}: the database is locked by another run writing at the "
+            "same time. Run ingest again once it is done (stored files are "
+            "skipped)."
+        ) from exc
     return report
+
+
+def _store_analysis(
+    analysis: ArticleAnalysis, kinds: dict[str, EventKind], report: IngestReport
+) -> None:
+    sha = text_sha256(analysis.text)
+    if _document_stored(sha):
+        report.documents_already_stored.append(str(analysis.path))
+        return
+    document = _store_document(analysis)
+    report.documents_created.append(str(analysis.path))
+    for number, candidate in enumerate(analysis.events, start=1):
+        match = _matching_event(candidate)
+        if match is not None:
+            _, created = Citation.objects.get_or_create(
+                event=match,
+                document=document,
+                start=candidate.start,
+                end=candidate.end,
+                defaults={"quote": candidate.quote, "needs_review": True},
+            )
+            report.citations_added += int(created)
+            continue
+        _create_event(candidate, document, kinds, key=f"x-{sha[:12]}-{number}")
+        report.events_created += 1
+
+
+def _document_stored(sha: str) -> bool:
+    return Document.objects.filter(sha256=sha).exists()
 
 
 def _store_document(analysis: ArticleAnalysis) -> Document:
@@ -109,7 +133,21 @@ def _store_document(analysis: ArticleAnalysis) -> Document:
         source_name=analysis.path.name[:255],
     )
     document.full_clean()
-    document.save()
+    try:
+        # A savepoint, so that the transaction survives a refused insert.
+        with transaction.atomic():
+            document.save()
+    except IntegrityError as exc:
+        # The unique sha256 refused it: a parallel run stored the same text
+        # after this run checked, with its events; this run must not add a
+        # second set.
+        if not _document_stored(document.sha256):
+            raise
+        raise IngestError(
+            f"{analysis.path}: already being ingested by another run, which "
+            "stored it first; nothing was duplicated. Run ingest again for the "
+            "other files (stored ones are skipped)."
+        ) from exc
     return document
 
 

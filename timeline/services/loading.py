@@ -2,39 +2,37 @@
 
 Idempotent (a second run writes nothing), atomic (any error leaves the
 database as it was) and respectful of curators: an event changed since it was
-imported is reported and left alone.
+imported, or made by hand under a key the fixture uses, is reported and left
+alone. Reading and validating the files is `seed_files`' job.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import yaml
 from django.db import transaction
 
-from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.headers import parse_header
 from corpus.models import Document, Publisher, text_sha256
-from corpus.reading import ArticleReadError, read_article
-from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
-from timeline.services.citations import QuoteNotFound, quote_locate
+from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import entity_get_or_create
+from timeline.services.seed_files import (
+    Article,
+    Entry,
+    SeedError,
+    articles_read,
+    entries_validate,
+    fixture_find,
+    fixture_read,
+)
 
-FIXTURE_NAMES = ("events.yaml", "events.yml", "events.json")
-KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REQUIRED_FIELDS = ("key", "title", "kind", "date", "modality", "citations")
+__all__ = ["SeedError", "SeedReport", "event_fingerprint", "seeds_load"]
+
 CHANGE_REASON = "load_seeds"
-
-
-class SeedError(Exception):
-    """Bad seed input. The message names the file and the entry or line."""
 
 
 @dataclass
@@ -72,39 +70,14 @@ class SeedReport:
         return out
 
 
-@dataclass(frozen=True)
-class Article:
-    name: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One fixture entry, validated and normalised."""
-
-    number: int
-    line: int | None
-    data: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        return self.data["key"]
-
-    @property
-    def fixture_hash(self) -> str:
-        blob = json.dumps(self.data, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
 def seeds_load(*, directory: Path) -> SeedReport:
     """Load every *.txt article and the events fixture in `directory`."""
     directory = Path(directory)
     if not directory.is_dir():
         raise SeedError(f"{directory}: no such directory")
-    articles = _read_articles(directory)
-    fixture_path = _find_fixture(directory)
-    entries = _read_fixture(fixture_path)
-    _validate_entries(entries, fixture_path, articles)
+    articles = articles_read(directory)
+    fixture_path = fixture_find(directory)
+    entries = entries_validate(fixture_read(fixture_path), fixture_path, articles)
 
     report = SeedReport()
     with transaction.atomic():
@@ -119,226 +92,6 @@ def seeds_load(*, directory: Path) -> SeedReport:
             .values_list("key", flat=True)
         )
     return report
-
-
-# Reading and validating ----------------------------------------------------
-
-
-def _read_articles(directory: Path) -> dict[str, Article]:
-    paths = sorted(directory.glob("*.txt"))
-    if not paths:
-        raise SeedError(f"{directory}: no *.txt articles found")
-    articles = {}
-    for path in paths:
-        try:
-            text = read_article(path)
-        except ArticleReadError as exc:
-            raise SeedError(str(exc)) from exc
-        articles[path.name] = Article(name=path.name, text=text)
-    return articles
-
-
-def _find_fixture(directory: Path) -> Path:
-    for name in FIXTURE_NAMES:
-        if (directory / name).is_file():
-            return directory / name
-    raise SeedError(f"{directory}: no events fixture ({', '.join(FIXTURE_NAMES)})")
-
-
-def _read_fixture(path: Path) -> list[Entry]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SeedError(f"{path}: cannot read ({exc.strerror})") from exc
-    if b"\x00" in raw:
-        raise SeedError(f"{path}: binary file (contains NUL bytes)")
-    try:
-        source = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SeedError(f"{path}: not UTF-8 (byte {exc.start})") from exc
-    if not source.strip():
-        raise SeedError(f"{path}: the fixture is empty")
-
-    lines: list[int | None]
-    if path.suffix == ".json":
-        try:
-            data = json.loads(source)
-        except json.JSONDecodeError as exc:
-            raise SeedError(
-                f"{path}, line {exc.lineno}: invalid JSON ({exc.msg})"
-            ) from exc
-        lines = [None] * len(data) if isinstance(data, list) else []
-    else:
-        try:
-            node = yaml.compose(source, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(source)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            where = f", line {mark.line + 1}" if mark else ""
-            raise SeedError(f"{path}{where}: invalid YAML ({exc.problem})") from exc
-        except yaml.YAMLError as exc:
-            raise SeedError(f"{path}: invalid YAML ({exc})") from exc
-        lines = (
-            [item.start_mark.line + 1 for item in node.value]
-            if isinstance(node, yaml.SequenceNode)
-            else []
-        )
-    if not isinstance(data, list):
-        raise SeedError(f"{path}: the fixture must be a list of events")
-    return [
-        Entry(number=i + 1, line=lines[i], data=item) for i, item in enumerate(data)
-    ]
-
-
-def _where(path: Path, entry: Entry) -> str:
-    key = entry.data.get("key") if isinstance(entry.data, dict) else None
-    parts = [f"entry {entry.number}"]
-    if entry.line:
-        parts.append(f"line {entry.line}")
-    if key:
-        parts.append(f"key {key!r}")
-    return f"{path}, {', '.join(parts)}"
-
-
-def _text(value: Any) -> str:
-    # YAML turns bare 2023 and 2023-09-04 into numbers and dates: keep the text.
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValueError(f"expected text, got {type(value).__name__}")
-    return value
-
-
-def _validate_entries(
-    entries: list[Entry], path: Path, articles: dict[str, Article]
-) -> None:
-    kinds = set(EventKind.objects.values_list("slug", flat=True))
-    seen: dict[str, int] = {}
-    errors: list[str] = []
-    for entry in entries:
-        try:
-            _normalise_entry(entry, kinds, articles)
-        except ValueError as exc:
-            errors.append(f"{_where(path, entry)}: {exc}")
-            continue
-        if entry.key in seen:
-            errors.append(
-                f"{_where(path, entry)}: duplicate key (first used by entry "
-                f"{seen[entry.key]})"
-            )
-        seen.setdefault(entry.key, entry.number)
-    if errors:
-        raise SeedError("\n".join(errors))
-
-
-def _normalise_entry(
-    entry: Entry, kinds: set[str], articles: dict[str, Article]
-) -> None:
-    """Check one entry and rewrite it in place into a canonical shape."""
-    data = entry.data
-    if not isinstance(data, dict):
-        raise ValueError("an event must be a mapping of fields")
-    missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
-    if missing:
-        raise ValueError(f"missing required field(s): {', '.join(missing)}")
-    unknown = set(data) - {*REQUIRED_FIELDS, "summary", "amounts", "entities"}
-    if unknown:
-        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
-
-    key = _text(data["key"])
-    if not KEY_RE.match(key) or len(key) > 100:
-        raise ValueError(f"key {key!r} must be a lowercase slug of at most 100 chars")
-    kind = _text(data["kind"])
-    if kind not in kinds:
-        raise ValueError(f"unknown kind {kind!r} (known: {', '.join(sorted(kinds))})")
-    modality = _text(data["modality"])
-    if modality not in Event.Modality.values:
-        raise ValueError(
-            f"unknown modality {modality!r} (known: {', '.join(Event.Modality.values)})"
-        )
-    title = _text(data["title"]).strip()
-    if len(title) > 300:
-        raise ValueError("title is longer than 300 characters")
-
-    date = data["date"]
-    if isinstance(date, dict):
-        edtf, date_text = _text(date.get("edtf")), _text(date.get("text"))
-    else:
-        edtf, date_text = _text(date), ""
-    try:
-        describe_edtf(edtf)
-    except InvalidEdtf as exc:
-        raise ValueError(f"date: {exc}") from exc
-
-    amounts = []
-    for i, amount in enumerate(data.get("amounts") or [], start=1):
-        if not isinstance(amount, dict):
-            raise ValueError(f"amount {i}: must be a mapping")
-        try:
-            value = Decimal(_text(amount.get("value")))
-        except InvalidOperation as exc:
-            raise ValueError(f"amount {i}: value is not a number") from exc
-        if not value.is_finite() or value < 0:
-            raise ValueError(f"amount {i}: value must be a non-negative number")
-        currency = _text(amount.get("currency"))
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise ValueError(f"amount {i}: currency {currency!r} is not ISO 4217")
-        amounts.append(
-            {
-                "value": format(value.normalize(), "f"),
-                "currency": currency,
-                "text": _text(amount.get("text")),
-                "approximate": bool(amount.get("approximate", False)),
-            }
-        )
-
-    entities = []
-    for i, entity in enumerate(data.get("entities") or [], start=1):
-        if not isinstance(entity, dict) or not entity.get("name"):
-            raise ValueError(f"entity {i}: needs a name")
-        entity_kind = _text(entity.get("kind"))
-        if entity_kind not in Entity.Kind.values:
-            raise ValueError(
-                f"entity {i}: unknown kind {entity_kind!r} "
-                f"(known: {', '.join(Entity.Kind.values)})"
-            )
-        entities.append(
-            {
-                "name": _text(entity["name"]).strip(),
-                "kind": entity_kind,
-                "role": _text(entity.get("role")),
-            }
-        )
-
-    citations = []
-    for i, citation in enumerate(data["citations"], start=1):
-        if not isinstance(citation, dict):
-            raise ValueError(f"citation {i}: must be a mapping")
-        name, quote = _text(citation.get("document")), _text(citation.get("quote"))
-        if name not in articles:
-            raise ValueError(f"citation {i}: unknown document {name!r}")
-        try:
-            start, end = quote_locate(text=articles[name].text, quote=quote)
-        except QuoteNotFound as exc:
-            raise ValueError(f"citation {i}: {exc} {name}") from exc
-        citations.append({"document": name, "quote": quote, "start": start, "end": end})
-
-    entry.data.clear()
-    entry.data.update(
-        key=key,
-        title=title,
-        summary=_text(data.get("summary")).strip(),
-        kind=kind,
-        date={"edtf": edtf, "text": date_text},
-        modality=modality,
-        amounts=amounts,
-        entities=entities,
-        citations=citations,
-    )
 
 
 # Writing -------------------------------------------------------------------
@@ -417,9 +170,11 @@ def _load_event(
     data = entry.data
     event = Event.objects.select_related("kind").filter(key=entry.key).first()
     if event is not None:
+        # No fingerprint: the loader never wrote this event (a curator made
+        # it by hand, or ingest did), so it is as much a curator's as an edit.
         if (
-            event.seed_fingerprint
-            and event_fingerprint(event) != event.seed_fingerprint
+            not event.seed_fingerprint
+            or event_fingerprint(event) != event.seed_fingerprint
         ):
             report.events_skipped.append(entry.key)
             return

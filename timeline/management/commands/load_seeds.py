@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Import the seed articles (*.txt) and the curated events fixture "
         "(events.yaml) from a directory. Idempotent and atomic; events a "
-        "curator changed since import are reported and left alone."
+        "curator changed since import, or made by hand under a fixture key, "
+        "are reported and left alone."
     )
 
     def add_arguments(self, parser):
