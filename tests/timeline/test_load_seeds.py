@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from corpus.models import Document, Publisher
-from tests.factories import AmountFactory, CitationFactory, EventFactory
+from tests.factories import AmountFactory, CitationFactory, EventFactory, curator
 from timeline.models import Amount, Citation, Entity, Event, EventEntity
+from timeline.services.events import event_update
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,27 @@ def test_load_seeds_updates_an_event_whose_fixture_entry_changed(small_dir):
     event = Event.objects.get(key="shanghai-biotech-fair")
     assert event.title == "Shanghai biotech fair"
     assert event.version == 2
+
+
+def test_a_curators_change_waiting_for_review_survives_a_fixture_update(small_dir):
+    load(small_dir)
+    event = Event.objects.get(key="shanghai-biotech-fair")
+    event_update(
+        event=event, data={"title": "Curator's"}, user=curator(), expected_version=1
+    )
+    fixture = small_dir / "events.yaml"
+    fixture.write_text(
+        fixture.read_text().replace(
+            "title: Shanghai's annual biotech fair", "title: Shanghai biotech fair"
+        )
+    )
+
+    output = load(small_dir)
+
+    assert "skipped (curator changes kept): shanghai-biotech-fair" in output
+    stored = Event.objects.get(key="shanghai-biotech-fair")
+    assert (stored.title, stored.version) == ("Shanghai's annual biotech fair", 1)
+    assert stored.revisions.get().proposed["fields"]["title"] == "Curator's"
 
 
 def test_curator_edit_survives_a_reload(small_dir):

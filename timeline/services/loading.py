@@ -18,7 +18,14 @@ from django.db import transaction
 
 from corpus.extraction.headers import parse_header
 from corpus.models import Document, Publisher, text_sha256
-from timeline.models import Amount, Citation, Event, EventEntity, EventKind
+from timeline.models import (
+    Amount,
+    Citation,
+    Event,
+    EventEntity,
+    EventKind,
+    EventRevision,
+)
 from timeline.services.entities import entity_get_or_create
 from timeline.services.seed_files import (
     Article,
@@ -180,6 +187,11 @@ def _load_event(
             return
         if event.seed_hash == entry.fixture_hash:
             report.events_unchanged.append(entry.key)
+            return
+        # A curator's change waiting for review is a curator change too: the
+        # fixture must not move the live version under it.
+        if event.revisions.filter(status=EventRevision.Status.PENDING).exists():
+            report.events_skipped.append(entry.key)
             return
         event.version += 1
         report.events_updated.append(entry.key)
