@@ -6,12 +6,15 @@ import csv
 import datetime
 import io
 import json
+from html.parser import HTMLParser
 
 import icalendar
 import jsonschema
 import pytest
 
+from tests.factories import CitationFactory, DocumentFactory, PublisherFactory
 from timeline.api.renderers import CSV_COLUMNS
+from timeline.models import Citation
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +143,8 @@ def test_timelinejs_dates_carry_only_justified_parts(api, exported):
     assert day["start_date"] == {"year": 2023, "month": 9, "day": 4}
     assert "end_date" not in day
     assert day["display_date"] == "4 September 2023"
-    assert day["media"]["credit"].startswith("Publisher")
+    assert day["text"]["text"].count("<blockquote>") == 2
+    assert day["text"]["text"].count('<p class="tl-source">— <a href="https://') == 2
     assert slides[f"event-{exported['month'].pk}"]["start_date"] == {
         "year": 2023,
         "month": 8,
@@ -151,6 +155,71 @@ def test_timelinejs_dates_carry_only_justified_parts(api, exported):
     late = slides[f"event-{exported['late_august'].pk}"]
     assert late["end_date"] == {"year": 2023, "month": 8, "day": 31}
     assert late["display_date"] == "late August 2023"
+
+
+HOSTILE = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+
+
+@pytest.fixture
+def hostile(make_event):
+    """An event whose title, summary, quote and source carry HTML, with a
+    second source whose URL is `javascript:` and a third without a URL."""
+    event = make_event(title=f"Deal {HOSTILE}", summary=f"Summary {HOSTILE}")
+    text = f"Article\n\nShanghai said {HOSTILE} on Monday. Nothing else.\n"
+    quote = f"Shanghai said {HOSTILE} on Monday."
+    document = DocumentFactory(
+        title=f"Title {HOSTILE}",
+        publisher=PublisherFactory(name=f"Press {HOSTILE}"),
+        url="https://news.example.org/a?b=1&c=2",
+        text=text,
+    )
+    start = text.index(quote)
+    Citation.objects.create(
+        event=event, document=document, quote=quote, start=start, end=start + len(quote)
+    )
+    CitationFactory(event=event, document=DocumentFactory(url="javascript:alert(1)"))
+    CitationFactory(event=event, document=DocumentFactory(url=""))
+    return event
+
+
+class Markup(HTMLParser):
+    """The tags and attributes of an HTML fragment, as a browser would see them."""
+
+    def __init__(self, fragment: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_timelinejs_escapes_html_and_links_only_http_sources(api, hostile):
+    raw = body(api.get("/api/events/?format=timelinejs"))
+    assert "<img" not in raw
+    assert "<script" not in raw
+    data = json.loads(raw)
+    jsonschema.validate(data, TIMELINEJS_SCHEMA)
+    (slide,) = data["events"]
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+    assert slide["text"]["headline"] == f"Deal {escaped}"
+    assert "media" not in slide  # the sources are in the text
+    text = slide["text"]["text"]
+    tags = Markup(text).tags
+    assert {tag for tag, _ in tags} == {"p", "blockquote", "a"}
+    links = [attrs["href"] for tag, attrs in tags if tag == "a"]
+    assert links == ["https://news.example.org/a?b=1&c=2"]  # parsed: &amp; is &
+    assert "javascript:" not in text
+    assert text.startswith(f"<p>Summary {escaped}</p>")
+    assert f"<blockquote>Shanghai said {escaped} on Monday.</blockquote>" in text
+    assert (
+        '<p class="tl-source">— <a href="https://news.example.org/a?b=1&amp;c=2" '
+        f'target="_blank" rel="noopener noreferrer">Title {escaped}</a>, '
+        f"Press {escaped}, 2023-09-04</p>"
+    ) in text
+    for citation in hostile.citations.order_by("id")[1:]:  # named, not linked
+        assert f"— {citation.document.title}, " in text
 
 
 JSONLD_SCHEMA = {

@@ -15,6 +15,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import icalendar
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import escape, format_html, format_html_join
 from rest_framework import renderers
 
 from corpus.dates import describe_edtf
@@ -98,6 +101,18 @@ def iso_parts(parts: Parts | None) -> str | None:
     if parts is None:
         return None
     return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
+
+
+_HTTP_URL = URLValidator(schemes=["http", "https"])
+
+
+def http_url(url: str) -> str | None:
+    """`url` when it is an absolute http(s) URL, else None (never `javascript:`)."""
+    try:
+        _HTTP_URL(url)
+    except ValidationError:
+        return None
+    return url
 
 
 def _first_source(event: dict) -> dict | None:
@@ -243,26 +258,54 @@ def _tljs_date(parts: Parts | None) -> dict | None:
 
 
 def timelinejs_event(event: dict) -> dict:
+    """A slide whose every text is escaped HTML: TimelineJS inserts headline,
+    text and dates as markup into the page that embeds it.
+
+    The sources are links in the slide's text, not `media`: TimelineJS shows
+    any URL it does not recognise as an image, and one containing "iframe" or
+    "blockquote" as raw HTML.
+    """
     start, end = date_parts(event["date"])
     item: dict[str, Any] = {
         "unique_id": f"event-{event['id']}",
         "start_date": _tljs_date(start or end),
-        "display_date": event["date"]["display"],
-        "text": {"headline": event["title"], "text": event["summary"]},
-        "group": event["kind"],
+        "display_date": escape(event["date"]["display"]),
+        "text": {"headline": escape(event["title"]), "text": timelinejs_text(event)},
+        "group": escape(event["kind"]),
     }
     if end is not None and start is not None:
         item["end_date"] = _tljs_date(end)
-    source = _first_source(event)
-    if source:
-        document = source["document"]
-        credit = " — ".join(p for p in (document["publisher"], document["title"]) if p)
-        item["media"] = {
-            "url": document["url"] or "",
-            "credit": credit,
-            "caption": source["quote"],
-        }
     return item
+
+
+def timelinejs_text(event: dict) -> str:
+    """The summary, then each source's quote and a line naming the source."""
+    parts = [format_html("<p>{}</p>", event["summary"])] if event["summary"] else []
+    for source in event["sources"]:
+        if source["quote"]:
+            parts.append(format_html("<blockquote>{}</blockquote>", source["quote"]))
+        parts.append(
+            format_html('<p class="tl-source">— {}</p>', source_credit(source))
+        )
+    return "".join(parts)
+
+
+def source_credit(source: dict) -> str:
+    """The source as escaped HTML, "Title, Publisher, 2023-09-04", the title
+    a link when the document has an http(s) URL."""
+    document = source["document"]
+    url = http_url(document["url"])
+    title = (
+        format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            url,
+            document["title"],
+        )
+        if url
+        else escape(document["title"])
+    )
+    others = [p for p in (document["publisher"], document["published_on"]) if p]
+    return format_html_join(", ", "{}", [(title,), *((p,) for p in others)])
 
 
 class TimelineJSRenderer(renderers.BaseRenderer):

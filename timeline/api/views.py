@@ -165,8 +165,10 @@ PAGE_PARAMETERS = [
             "sources count), `ics` (iCalendar: day-precision events are all-day "
             "events; coarser ones span their whole interval and say their "
             "precision in the description; open-ended ones sit on their known "
-            "day), `timelinejs` (TimelineJS 3 JSON), `jsonld` (schema.org Event "
-            "items at native date precision, citing NewsArticles)."
+            "day), `timelinejs` (TimelineJS 3 JSON; every text is escaped HTML "
+            "and each slide quotes its sources, linking those with an http(s) "
+            "URL), `jsonld` (schema.org Event items at native date precision, "
+            "citing NewsArticles)."
         ),
     ),
 ]
