@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import json
 from html.parser import HTMLParser
@@ -182,6 +183,64 @@ def hostile(make_event):
     return event
 
 
+class ScriptData(HTMLParser):
+    """What a browser reads as the content of each <script> element of a page."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+BREAKOUT = "Deal </script><!-- & <script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/events/?format=jsonld",
+        "/api/events/{pk}/?format=jsonld",
+        "/api/events/?format=timelinejs",
+        "/api/events/{pk}/?format=timelinejs",
+    ],
+    ids=["jsonld-list", "jsonld-detail", "timelinejs-list", "timelinejs-detail"],
+)
+def test_json_exports_stay_inside_a_script_element(api, make_event, path):
+    event = make_event(title=BREAKOUT, summary="<!-- a & b -->", sources=1)
+    response = api.get(path.format(pk=event.pk))
+    assert response.status_code == 200
+    raw = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode()
+    assert not {"<", ">", "&"} & set(raw), "escaped as \\u003C \\u003E \\u0026"
+    page = f'<html><script type="application/ld+json">{raw}</script><p>after</p>'
+    (script,) = ScriptData(page).scripts
+    assert script == raw
+    data = json.loads(script)
+    if "jsonld" in path:
+        items = data.get("@graph", [data])
+        assert [item["name"] for item in items] == [BREAKOUT]
+        assert items[0]["description"] == "<!-- a & b -->"
+    else:
+        (slide,) = data["events"]
+        assert slide["text"]["headline"] == html.escape(BREAKOUT)
+
+
 class Markup(HTMLParser):
     """The tags and attributes of an HTML fragment, as a browser would see them."""
 
@@ -269,3 +328,13 @@ def test_detail_renders_in_every_format(api, exported, fmt):
     response = api.get(f"/api/events/{exported['day'].pk}/?format={fmt}")
     assert response.status_code == 200
     assert "with comma" in response.content.decode()  # ICS escapes the comma
+
+
+def test_jsonld_gives_a_citation_url_only_when_it_is_http(api, hostile):
+    data = json.loads(body(api.get("/api/events/?format=jsonld")))
+    (item,) = data["@graph"]
+    assert [article.get("url") for article in item["citation"]] == [
+        "https://news.example.org/a?b=1&c=2",
+        None,  # javascript:alert(1)
+        None,  # no URL
+    ]

@@ -50,6 +50,17 @@ CSV_COLUMNS = [
 ]
 
 
+# The escapes of django.utils.html.json_script (private there): the JSON means
+# the same to a parser, and pasted into a <script> element (a page embedding a
+# timeline, JSON-LD in <script type="application/ld+json">) it can neither
+# close the element ("</script>") nor open an HTML comment ("<!--").
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+def script_safe_json(data: Any) -> str:
+    return json.dumps(data).translate(_SCRIPT_SAFE)
+
+
 def _events_of(data: Any) -> list[dict]:
     """A detail dict or a list page, as a list of event dicts."""
     if isinstance(data, dict) and "results" in data:
@@ -322,7 +333,7 @@ class TimelineJSRenderer(renderers.BaseRenderer):
             'China\'s healthcare, biotech and AI industry"}}, "events": ['
         )
         for i, event in enumerate(events):
-            yield ("," if i else "") + json.dumps(timelinejs_event(event))
+            yield ("," if i else "") + script_safe_json(timelinejs_event(event))
         yield "]}"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
@@ -356,7 +367,7 @@ def jsonld_event(event: dict) -> dict:
             "@type": "NewsArticle",
             "headline": document["title"],
         }
-        if document["url"]:
+        if http_url(document["url"]):
             article["url"] = document["url"]
         if document["published_on"]:
             article["datePublished"] = document["published_on"]
@@ -381,12 +392,14 @@ class JSONLDRenderer(renderers.BaseRenderer):
     def stream(self, events: Iterable[dict]) -> Iterator[str]:
         yield '{"@context": "https://schema.org", "@graph": ['
         for i, event in enumerate(events):
-            yield ("," if i else "") + json.dumps(jsonld_event(event))
+            yield ("," if i else "") + script_safe_json(jsonld_event(event))
         yield "]}"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, dict) and "id" in data:
-            return json.dumps({"@context": "https://schema.org", **jsonld_event(data)})
+            return script_safe_json(
+                {"@context": "https://schema.org", **jsonld_event(data)}
+            )
         return "".join(self.stream(_events_of(data)))
 
 
