@@ -13,7 +13,13 @@ import icalendar
 import jsonschema
 import pytest
 
-from tests.factories import CitationFactory, DocumentFactory, PublisherFactory
+from tests.factories import (
+    AmountFactory,
+    CitationFactory,
+    DocumentFactory,
+    EntityFactory,
+    PublisherFactory,
+)
 from timeline.api.renderers import CSV_COLUMNS
 from timeline.models import Citation
 
@@ -56,6 +62,40 @@ def test_csv_has_one_row_per_event_with_first_source_and_count(api, exported):
     assert day["source_title"] == first.document.title
     since = by_id[exported["since"].pk]
     assert (since["date_lower"], since["date_upper"]) == ("2005-01-01", "")
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("https://evil.example/","Click")',
+    "summary": "+1+cmd|' /C calc'!A0",
+    "entities": "@SUM(1+1)*cmd|' /C calc'!A0 (buyer)",
+    "amounts": "-2+3+cmd|' /C calc'!A0",
+    "source_title": "\t=1+1",
+    "source_publisher": "\r=1+1",
+}
+
+
+def test_csv_cells_cannot_run_as_formulas(api, make_event):
+    entity = EntityFactory(name=FORMULAS["entities"].removesuffix(" (buyer)"))
+    event = make_event(
+        title=FORMULAS["title"], summary=FORMULAS["summary"], entity=entity
+    )
+    AmountFactory(event=event, text=FORMULAS["amounts"])
+    document = DocumentFactory(
+        title=FORMULAS["source_title"],
+        publisher=PublisherFactory(name=FORMULAS["source_publisher"]),
+    )
+    CitationFactory(event=event, document=document)
+    plain = make_event(title="Plain title", sources=1)
+    text = body(api.get("/api/events/?format=csv"))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    by_id = {int(r["id"]): r for r in rows}  # ids stay plain integers
+    row = by_id[event.pk]
+    assert {name: row[name] for name in FORMULAS} == {
+        name: "'" + value for name, value in FORMULAS.items()
+    }
+    assert row["sources_count"] == "1"
+    assert by_id[plain.pk]["title"] == "Plain title"
+    assert by_id[plain.pk]["date_lower"] == "2023-09-04"
 
 
 def test_csv_applies_every_filter(api, exported):

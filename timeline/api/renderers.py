@@ -133,7 +133,26 @@ def _first_source(event: dict) -> dict | None:
 # -- CSV ----------------------------------------------------------------------
 
 
+# OWASP's advice against CSV injection: a spreadsheet runs a cell that starts
+# with one of these as a formula (some strip a leading tab or CR first), so
+# such a text cell gets a leading "'". Only text cells: the numeric columns
+# (id, sources_count) are integers, never negative, and written unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` as a spreadsheet shows it but cannot run it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_row(event: dict) -> list[Any]:
+    """The CSV_COLUMNS of `event`, formula-safe (`csv_cell`)."""
+    return [csv_cell(value) for value in _csv_values(event)]
+
+
+def _csv_values(event: dict) -> list[Any]:
     source = _first_source(event) or {"document": {}}
     document = source["document"]
     date = event["date"]

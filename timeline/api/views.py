@@ -162,7 +162,9 @@ PAGE_PARAMETERS = [
         description=(
             "`json` (default, paginated). Exports are the **whole** filtered "
             "list, streamed: `csv` (one row per event, its first source and a "
-            "sources count), `ics` (iCalendar: day-precision events are all-day "
+            "sources count; a text cell starting with `=`, `+`, `-`, `@`, a tab "
+            "or a CR gets a leading `'` so that spreadsheets show it rather than "
+            "run it as a formula), `ics` (iCalendar: day-precision events are all-day "
             "events; coarser ones span their whole interval and say their "
             "precision in the description; open-ended ones sit on their known "
             "day), `timelinejs` (TimelineJS 3 JSON; every text is escaped HTML "
