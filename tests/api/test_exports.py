@@ -98,6 +98,35 @@ def test_csv_cells_cannot_run_as_formulas(api, make_event):
     assert by_id[plain.pk]["date_lower"] == "2023-09-04"
 
 
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_csv_bom_starts_the_file_with_a_utf8_byte_order_mark(api, make_event, value):
+    event = make_event(title="上海生物医药 — plan", sources=1)
+    list_body = b"".join(
+        api.get(f"/api/events/?format=csv&bom={value}").streaming_content
+    )
+    detail_body = api.get(f"/api/events/{event.pk}/?format=csv&bom={value}").content
+    for raw in (list_body, detail_body):
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+        assert list(rows[0]) == CSV_COLUMNS
+        assert [r["title"] for r in rows] == ["上海生物医药 — plan"]
+
+
+@pytest.mark.parametrize("query", ["", "&bom=0", "&bom=false"])
+def test_csv_has_no_byte_order_mark_unless_asked(api, make_event, query):
+    make_event()
+    assert body(api.get(f"/api/events/?format=csv{query}")).startswith("id,url,")
+
+
+@pytest.mark.parametrize("path", ["/api/events/", "/api/events/{pk}/"])
+def test_csv_bom_must_be_a_boolean(api, make_event, path):
+    event = make_event()
+    response = api.get(path.format(pk=event.pk) + "?format=csv&bom=excel")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"bom": ["Must be a valid boolean."]}
+
+
 def test_csv_applies_every_filter(api, exported):
     rows = list(
         csv.DictReader(

@@ -194,8 +194,10 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def stream(self, events: Iterable[dict]) -> Iterator[str]:
+    def stream(self, events: Iterable[dict], *, bom: bool = False) -> Iterator[str]:
         buffer = io.StringIO()
+        if bom:  # Without it Excel reads the file in a legacy code page.
+            buffer.write("\ufeff")
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         for event in events:
@@ -208,7 +210,8 @@ class CSVRenderer(renderers.BaseRenderer):
         yield buffer.getvalue()
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return "".join(self.stream(_events_of(data)))
+        bom = bool((renderer_context or {}).get("bom"))
+        return "".join(self.stream(_events_of(data), bom=bom))
 
 
 # -- iCalendar ----------------------------------------------------------------

@@ -34,8 +34,10 @@ from corpus.models import Document
 from timeline import selectors
 from timeline.api import filters, pagination
 from timeline.api.filters import DocumentFilterSet, EntityFilterSet, EventFilterSet
-from timeline.api.renderers import EXPORT_RENDERERS
+from timeline.api.renderers import EXPORT_RENDERERS, CSVRenderer
 from timeline.api.serializers import (
+    BOM_HELP,
+    CSVOptionsSerializer,
     DocumentSerializer,
     EntitySerializer,
     EventKindSerializer,
@@ -155,6 +157,7 @@ PAGE_PARAMETERS = [
     *_filter_parameters(),
     OpenApiParameter("cursor", str, description=pagination.CURSOR_HELP),
     OpenApiParameter("page_size", int, description=pagination.PAGE_SIZE_HELP),
+    OpenApiParameter("bom", bool, description=BOM_HELP),
     OpenApiParameter(
         "format",
         str,
@@ -278,6 +281,18 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedForWrites]
     lookup_value_converter = "int"
     schema = EventSchema()
+    # What the accepted export renderer takes besides the events (see `initial`).
+    export_options: dict = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.accepted_renderer.format == CSVRenderer.format:
+            options = CSVOptionsSerializer(data=request.query_params)
+            options.is_valid(raise_exception=True)
+            self.export_options = dict(options.validated_data)
+
+    def get_renderer_context(self):
+        return {**super().get_renderer_context(), **self.export_options}
 
     def get_queryset(self):
         return selectors.event_queryset(user=self.request.user)
@@ -343,7 +358,10 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         context = self.get_serializer_context()
         rows = (EventSerializer(event, context=context).data for event in events)
         response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in renderer.stream(rows)),
+            (
+                chunk.encode("utf-8")
+                for chunk in renderer.stream(rows, **self.export_options)
+            ),
             content_type=f"{renderer.media_type}; charset=utf-8",
         )
         extension = {"timelinejs": "json", "jsonld": "jsonld"}.get(
