@@ -8,7 +8,10 @@ optimistic locking).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections.abc import Iterator
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -53,6 +56,16 @@ from timeline.services import review
 
 EXPORT_FORMATS = {renderer.format: renderer for renderer in EXPORT_RENDERERS}
 EXPORT_CHUNK = 500
+_NOTHING = object()
+T = TypeVar("T")
+
+
+def _started(items: Iterator[T]) -> Iterator[T]:
+    """`items` with the first one already taken, so that the query behind it
+    runs inside the view: a database that cannot be reached is then an error
+    response (see config/middleware.py), not a 200 whose body stops short."""
+    first = next(items, _NOTHING)
+    return iter(()) if first is _NOTHING else itertools.chain((first,), items)
 
 
 def representation_etag(data) -> str:
@@ -197,6 +210,11 @@ ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="Invalid parameters: a body naming each parameter and the problem.",
 )
+UNAVAILABLE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='The database cannot be reached: `{"detail": …}` and a '
+    "`Retry-After` header (seconds); nothing else was sent.",
+)
 # Writes need a signed-in user (401 without one) with the model permission
 # the service checks (403 without it).
 DENIED = {
@@ -216,6 +234,7 @@ WRITE_ERRORS = {
     412: OpenApiResponse(
         OpenApiTypes.OBJECT, description="A stale `If-Match` ETag: nothing written."
     ),
+    503: UNAVAILABLE,
 }
 EXPORT_TYPES = {
     "text/csv": OpenApiTypes.STR,
@@ -241,15 +260,16 @@ class EventSchema(AutoSchema):
             (200, "application/json"): EVENT_PAGE,
             **{(200, media): kind for media, kind in EXPORT_TYPES.items()},
             400: ERROR,
+            503: UNAVAILABLE,
         },
     ),
     retrieve=extend_schema(
         summary="One event (404 unless you may see it).",
-        responses={200: EventSerializer, 400: ERROR, 404: ERROR},
+        responses={200: EventSerializer, 400: ERROR, 404: ERROR, 503: UNAVAILABLE},
     ),
     create=extend_schema(
         request=EventWriteSerializer,
-        responses={201: EventSerializer, 400: ERROR, **DENIED},
+        responses={201: EventSerializer, 400: ERROR, **DENIED, 503: UNAVAILABLE},
     ),
     update=extend_schema(
         request=EventWriteSerializer,
@@ -356,7 +376,9 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             chunk_size=EXPORT_CHUNK
         )
         context = self.get_serializer_context()
-        rows = (EventSerializer(event, context=context).data for event in events)
+        rows = _started(
+            EventSerializer(event, context=context).data for event in events
+        )
         response = StreamingHttpResponse(
             (
                 chunk.encode("utf-8")
@@ -504,14 +526,16 @@ class IdCursorPagination(CursorPagination):
 def _read_only_schema(serializer):
     return extend_schema_view(
         list=extend_schema(
-            responses={200: serializer(many=True), 400: ERROR},
+            responses={200: serializer(many=True), 400: ERROR, 503: UNAVAILABLE},
             parameters=[
                 OpenApiParameter(
                     "page_size", int, description=pagination.PAGE_SIZE_HELP
                 )
             ],
         ),
-        retrieve=extend_schema(responses={200: serializer, 400: ERROR, 404: ERROR}),
+        retrieve=extend_schema(
+            responses={200: serializer, 400: ERROR, 404: ERROR, 503: UNAVAILABLE}
+        ),
     )
 
 
