@@ -44,6 +44,7 @@ def test_schema_documents_every_filter_and_format(api):
         "ordering",
         "cursor",
         "page_size",
+        "bom",
         "format",
     ):
         assert name in parameters, name
@@ -57,6 +58,7 @@ def test_schema_documents_every_filter_and_format(api):
         "jsonld",
     }
     assert "since 2005" in parameters["date_match"]["description"]
+    assert parameters["bom"]["schema"] == {"type": "boolean"}
     content = schema["paths"]["/api/events/"]["get"]["responses"]["200"]["content"]
     assert {"application/json", "text/csv", "text/calendar"} <= set(content)
 

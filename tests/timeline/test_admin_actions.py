@@ -160,6 +160,39 @@ def test_change_form_buttons_and_transition_page(login):
     assert client.post(publish, {"version": "2"}).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "https://evil.example/",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http://testserver/admin/",  # same host, but the request was HTTPS
+    ],
+)
+def test_transition_never_redirects_off_site(login, next_url):
+    event = EventFactory()
+    client = login("curator")
+    url = reverse("admin:timeline_event_transition", args=[event.pk, "submit"])
+    response = client.post(url, {"version": "1", "next": next_url}, secure=True)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:timeline_event_change", args=[event.pk]
+    )
+    assert Event.objects.get(pk=event.pk).status == S.IN_REVIEW
+
+
+@pytest.mark.parametrize(
+    "next_url", ["/admin/timeline/event/?status=in_review", "https://testserver/admin/"]
+)
+def test_transition_redirects_to_a_same_site_next(login, next_url):
+    event = EventFactory()
+    client = login("curator")
+    url = reverse("admin:timeline_event_transition", args=[event.pk, "submit"])
+    response = client.post(url, {"version": "1", "next": next_url}, secure=True)
+    assert (response.status_code, response["Location"]) == (302, next_url)
+
+
 def test_review_queue_publish_one_and_reject_one_needs_a_reason(login):
     first = SourcedEventFactory(status=S.IN_REVIEW, title="First")
     second = SourcedEventFactory(status=S.IN_REVIEW, title="Second")

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.admin import EstimatedCountPaginator
@@ -47,6 +48,15 @@ BUTTONS = {
     "withdraw": "Withdraw",
 }
 REASON_REQUIRED = {"reject": True, "withdraw": False, "submit": False, "publish": False}
+
+
+def _same_site(request: HttpRequest, url: str | None) -> str | None:
+    """`url` if it stays on this site (an open redirect otherwise), else None."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 def _run_one(name: str, *, event: Event, user, note: str, version: int | None):
@@ -541,7 +551,7 @@ class EventAdmin(SimpleHistoryAdmin):
                     request, f"{transition.label}: “{event.title}”.", messages.SUCCESS
                 )
                 return HttpResponseRedirect(
-                    request.POST.get("next")
+                    _same_site(request, request.POST.get("next"))
                     or reverse("admin:timeline_event_change", args=[event.pk])
                 )
         return TemplateResponse(

@@ -15,6 +15,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import icalendar
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.html import escape, format_html, format_html_join
 from rest_framework import renderers
 
 from corpus.dates import describe_edtf
@@ -45,6 +48,17 @@ CSV_COLUMNS = [
     "sources_count",
     "updated_at",
 ]
+
+
+# The escapes of django.utils.html.json_script (private there): the JSON means
+# the same to a parser, and pasted into a <script> element (a page embedding a
+# timeline, JSON-LD in <script type="application/ld+json">) it can neither
+# close the element ("</script>") nor open an HTML comment ("<!--").
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
+
+
+def script_safe_json(data: Any) -> str:
+    return json.dumps(data).translate(_SCRIPT_SAFE)
 
 
 def _events_of(data: Any) -> list[dict]:
@@ -100,6 +114,18 @@ def iso_parts(parts: Parts | None) -> str | None:
     return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
 
 
+_HTTP_URL = URLValidator(schemes=["http", "https"])
+
+
+def http_url(url: str) -> str | None:
+    """`url` when it is an absolute http(s) URL, else None (never `javascript:`)."""
+    try:
+        _HTTP_URL(url)
+    except ValidationError:
+        return None
+    return url
+
+
 def _first_source(event: dict) -> dict | None:
     return event["sources"][0] if event["sources"] else None
 
@@ -107,7 +133,26 @@ def _first_source(event: dict) -> dict | None:
 # -- CSV ----------------------------------------------------------------------
 
 
+# OWASP's advice against CSV injection: a spreadsheet runs a cell that starts
+# with one of these as a formula (some strip a leading tab or CR first), so
+# such a text cell gets a leading "'". Only text cells: the numeric columns
+# (id, sources_count) are integers, never negative, and written unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` as a spreadsheet shows it but cannot run it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_row(event: dict) -> list[Any]:
+    """The CSV_COLUMNS of `event`, formula-safe (`csv_cell`)."""
+    return [csv_cell(value) for value in _csv_values(event)]
+
+
+def _csv_values(event: dict) -> list[Any]:
     source = _first_source(event) or {"document": {}}
     document = source["document"]
     date = event["date"]
@@ -149,8 +194,10 @@ class CSVRenderer(renderers.BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def stream(self, events: Iterable[dict]) -> Iterator[str]:
+    def stream(self, events: Iterable[dict], *, bom: bool = False) -> Iterator[str]:
         buffer = io.StringIO()
+        if bom:  # Without it Excel reads the file in a legacy code page.
+            buffer.write("\ufeff")
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         for event in events:
@@ -163,7 +210,8 @@ class CSVRenderer(renderers.BaseRenderer):
         yield buffer.getvalue()
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return "".join(self.stream(_events_of(data)))
+        bom = bool((renderer_context or {}).get("bom"))
+        return "".join(self.stream(_events_of(data), bom=bom))
 
 
 # -- iCalendar ----------------------------------------------------------------
@@ -243,26 +291,54 @@ def _tljs_date(parts: Parts | None) -> dict | None:
 
 
 def timelinejs_event(event: dict) -> dict:
+    """A slide whose every text is escaped HTML: TimelineJS inserts headline,
+    text and dates as markup into the page that embeds it.
+
+    The sources are links in the slide's text, not `media`: TimelineJS shows
+    any URL it does not recognise as an image, and one containing "iframe" or
+    "blockquote" as raw HTML.
+    """
     start, end = date_parts(event["date"])
     item: dict[str, Any] = {
         "unique_id": f"event-{event['id']}",
         "start_date": _tljs_date(start or end),
-        "display_date": event["date"]["display"],
-        "text": {"headline": event["title"], "text": event["summary"]},
-        "group": event["kind"],
+        "display_date": escape(event["date"]["display"]),
+        "text": {"headline": escape(event["title"]), "text": timelinejs_text(event)},
+        "group": escape(event["kind"]),
     }
     if end is not None and start is not None:
         item["end_date"] = _tljs_date(end)
-    source = _first_source(event)
-    if source:
-        document = source["document"]
-        credit = " — ".join(p for p in (document["publisher"], document["title"]) if p)
-        item["media"] = {
-            "url": document["url"] or "",
-            "credit": credit,
-            "caption": source["quote"],
-        }
     return item
+
+
+def timelinejs_text(event: dict) -> str:
+    """The summary, then each source's quote and a line naming the source."""
+    parts = [format_html("<p>{}</p>", event["summary"])] if event["summary"] else []
+    for source in event["sources"]:
+        if source["quote"]:
+            parts.append(format_html("<blockquote>{}</blockquote>", source["quote"]))
+        parts.append(
+            format_html('<p class="tl-source">— {}</p>', source_credit(source))
+        )
+    return "".join(parts)
+
+
+def source_credit(source: dict) -> str:
+    """The source as escaped HTML, "Title, Publisher, 2023-09-04", the title
+    a link when the document has an http(s) URL."""
+    document = source["document"]
+    url = http_url(document["url"])
+    title = (
+        format_html(
+            '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+            url,
+            document["title"],
+        )
+        if url
+        else escape(document["title"])
+    )
+    others = [p for p in (document["publisher"], document["published_on"]) if p]
+    return format_html_join(", ", "{}", [(title,), *((p,) for p in others)])
 
 
 class TimelineJSRenderer(renderers.BaseRenderer):
@@ -279,7 +355,7 @@ class TimelineJSRenderer(renderers.BaseRenderer):
             'China\'s healthcare, biotech and AI industry"}}, "events": ['
         )
         for i, event in enumerate(events):
-            yield ("," if i else "") + json.dumps(timelinejs_event(event))
+            yield ("," if i else "") + script_safe_json(timelinejs_event(event))
         yield "]}"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
@@ -313,7 +389,7 @@ def jsonld_event(event: dict) -> dict:
             "@type": "NewsArticle",
             "headline": document["title"],
         }
-        if document["url"]:
+        if http_url(document["url"]):
             article["url"] = document["url"]
         if document["published_on"]:
             article["datePublished"] = document["published_on"]
@@ -338,12 +414,14 @@ class JSONLDRenderer(renderers.BaseRenderer):
     def stream(self, events: Iterable[dict]) -> Iterator[str]:
         yield '{"@context": "https://schema.org", "@graph": ['
         for i, event in enumerate(events):
-            yield ("," if i else "") + json.dumps(jsonld_event(event))
+            yield ("," if i else "") + script_safe_json(jsonld_event(event))
         yield "]}"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, dict) and "id" in data:
-            return json.dumps({"@context": "https://schema.org", **jsonld_event(data)})
+            return script_safe_json(
+                {"@context": "https://schema.org", **jsonld_event(data)}
+            )
         return "".join(self.stream(_events_of(data)))
 
 

@@ -259,6 +259,19 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
+BOM_HELP = (
+    "With `format=csv`: `true` (or `1`) starts the file with a UTF-8 byte order "
+    "mark, so that Excel reads its non-ASCII text (Chinese names, dashes) as "
+    "UTF-8; default `false`. Any other value is a 400."
+)
+
+
+class CSVOptionsSerializer(serializers.Serializer):
+    """The CSV export's own query parameters (the filters are the FilterSet's)."""
+
+    bom = serializers.BooleanField(required=False, default=False, help_text=BOM_HELP)
+
+
 class EventKindSerializer(serializers.ModelSerializer):
     class Meta:
         model = EventKind

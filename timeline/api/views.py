@@ -8,7 +8,10 @@ optimistic locking).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+from collections.abc import Iterator
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -34,8 +37,10 @@ from corpus.models import Document
 from timeline import selectors
 from timeline.api import filters, pagination
 from timeline.api.filters import DocumentFilterSet, EntityFilterSet, EventFilterSet
-from timeline.api.renderers import EXPORT_RENDERERS
+from timeline.api.renderers import EXPORT_RENDERERS, CSVRenderer
 from timeline.api.serializers import (
+    BOM_HELP,
+    CSVOptionsSerializer,
     DocumentSerializer,
     EntitySerializer,
     EventKindSerializer,
@@ -51,6 +56,16 @@ from timeline.services import review
 
 EXPORT_FORMATS = {renderer.format: renderer for renderer in EXPORT_RENDERERS}
 EXPORT_CHUNK = 500
+_NOTHING = object()
+T = TypeVar("T")
+
+
+def _started(items: Iterator[T]) -> Iterator[T]:
+    """`items` with the first one already taken, so that the query behind it
+    runs inside the view: a database that cannot be reached is then an error
+    response (see config/middleware.py), not a 200 whose body stops short."""
+    first = next(items, _NOTHING)
+    return iter(()) if first is _NOTHING else itertools.chain((first,), items)
 
 
 def representation_etag(data) -> str:
@@ -155,6 +170,7 @@ PAGE_PARAMETERS = [
     *_filter_parameters(),
     OpenApiParameter("cursor", str, description=pagination.CURSOR_HELP),
     OpenApiParameter("page_size", int, description=pagination.PAGE_SIZE_HELP),
+    OpenApiParameter("bom", bool, description=BOM_HELP),
     OpenApiParameter(
         "format",
         str,
@@ -162,11 +178,15 @@ PAGE_PARAMETERS = [
         description=(
             "`json` (default, paginated). Exports are the **whole** filtered "
             "list, streamed: `csv` (one row per event, its first source and a "
-            "sources count), `ics` (iCalendar: day-precision events are all-day "
+            "sources count; a text cell starting with `=`, `+`, `-`, `@`, a tab "
+            "or a CR gets a leading `'` so that spreadsheets show it rather than "
+            "run it as a formula), `ics` (iCalendar: day-precision events are all-day "
             "events; coarser ones span their whole interval and say their "
             "precision in the description; open-ended ones sit on their known "
-            "day), `timelinejs` (TimelineJS 3 JSON), `jsonld` (schema.org Event "
-            "items at native date precision, citing NewsArticles)."
+            "day), `timelinejs` (TimelineJS 3 JSON; every text is escaped HTML "
+            "and each slide quotes its sources, linking those with an http(s) "
+            "URL), `jsonld` (schema.org Event items at native date precision, "
+            "citing NewsArticles)."
         ),
     ),
 ]
@@ -190,6 +210,11 @@ ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="Invalid parameters: a body naming each parameter and the problem.",
 )
+UNAVAILABLE = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description='The database cannot be reached: `{"detail": …}` and a '
+    "`Retry-After` header (seconds); nothing else was sent.",
+)
 # Writes need a signed-in user (401 without one) with the model permission
 # the service checks (403 without it).
 DENIED = {
@@ -209,6 +234,7 @@ WRITE_ERRORS = {
     412: OpenApiResponse(
         OpenApiTypes.OBJECT, description="A stale `If-Match` ETag: nothing written."
     ),
+    503: UNAVAILABLE,
 }
 PENDING_REVISION = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -240,15 +266,16 @@ class EventSchema(AutoSchema):
             (200, "application/json"): EVENT_PAGE,
             **{(200, media): kind for media, kind in EXPORT_TYPES.items()},
             400: ERROR,
+            503: UNAVAILABLE,
         },
     ),
     retrieve=extend_schema(
         summary="One event (404 unless you may see it).",
-        responses={200: EventSerializer, 400: ERROR, 404: ERROR},
+        responses={200: EventSerializer, 400: ERROR, 404: ERROR, 503: UNAVAILABLE},
     ),
     create=extend_schema(
         request=EventWriteSerializer,
-        responses={201: EventSerializer, 400: ERROR, **DENIED},
+        responses={201: EventSerializer, 400: ERROR, **DENIED, 503: UNAVAILABLE},
     ),
     update=extend_schema(
         request=EventWriteSerializer,
@@ -280,6 +307,18 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedForWrites]
     lookup_value_converter = "int"
     schema = EventSchema()
+    # What the accepted export renderer takes besides the events (see `initial`).
+    export_options: dict = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.accepted_renderer.format == CSVRenderer.format:
+            options = CSVOptionsSerializer(data=request.query_params)
+            options.is_valid(raise_exception=True)
+            self.export_options = dict(options.validated_data)
+
+    def get_renderer_context(self):
+        return {**super().get_renderer_context(), **self.export_options}
 
     def get_queryset(self):
         return selectors.event_queryset(user=self.request.user)
@@ -343,9 +382,14 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             chunk_size=EXPORT_CHUNK
         )
         context = self.get_serializer_context()
-        rows = (EventSerializer(event, context=context).data for event in events)
+        rows = _started(
+            EventSerializer(event, context=context).data for event in events
+        )
         response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in renderer.stream(rows)),
+            (
+                chunk.encode("utf-8")
+                for chunk in renderer.stream(rows, **self.export_options)
+            ),
             content_type=f"{renderer.media_type}; charset=utf-8",
         )
         extension = {"timelinejs": "json", "jsonld": "jsonld"}.get(
@@ -500,14 +544,16 @@ class IdCursorPagination(CursorPagination):
 def _read_only_schema(serializer):
     return extend_schema_view(
         list=extend_schema(
-            responses={200: serializer(many=True), 400: ERROR},
+            responses={200: serializer(many=True), 400: ERROR, 503: UNAVAILABLE},
             parameters=[
                 OpenApiParameter(
                     "page_size", int, description=pagination.PAGE_SIZE_HELP
                 )
             ],
         ),
-        retrieve=extend_schema(responses={200: serializer, 400: ERROR, 404: ERROR}),
+        retrieve=extend_schema(
+            responses={200: serializer, 400: ERROR, 404: ERROR, 503: UNAVAILABLE}
+        ),
     )
 
 
