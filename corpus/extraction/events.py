@@ -15,6 +15,13 @@ from decimal import Decimal
 
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.amounts import Amount, extract_amounts
+from corpus.extraction.anchors import (
+    approximate_now,
+    is_comparison_base,
+    is_furniture,
+    is_in_name,
+    is_phase_length,
+)
 from corpus.extraction.cues import classify, classify_kind
 from corpus.extraction.entities import EntityMention, find_entities
 from corpus.extraction.prechecks import CASE_TRAPS
@@ -48,9 +55,12 @@ class EventCandidate:
     cues: tuple[str, ...] = field(default=(), compare=False)
 
 
-# Dates that only anchor the page, never an event ("Updated: 2018-10-14 07:30").
+# Lines that only anchor the page, never an event ("Updated: 2018-10-14 07:30",
+# "Share - WeChat"); "published" or "share" in prose ("per share") are words.
 BOILERPLATE = re.compile(
-    r"\b(?:updated|published|posted|copyright|all rights reserved|share)\b|©",
+    r"^\W*(?:updated|published|posted|share)\b"
+    r"|\b(?:updated|published|posted)(?:\s+(?:on|at))?\s*[:：]"
+    r"|\b(?:copyright|all rights reserved)\b|©",
     re.IGNORECASE,
 )
 
@@ -92,7 +102,7 @@ def extract_events(
     text: str, *, published_on: datetime.date | None = None
 ) -> list[EventCandidate]:
     """Propose dated events found in `text` (an article as stored)."""
-    timexes = [t for t in tag_dates(text, anchor=published_on) if _usable(t)]
+    timexes = _event_dates(text, published_on)
     if not timexes:
         return []
     amounts = extract_amounts(text)
@@ -120,6 +130,25 @@ def extract_events(
             _candidates_for(sentence, dates, sentence_amounts, published_on)
         )
     return _merge_repeats(candidates)
+
+
+def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
+    """The tagged dates that may date an event, in order."""
+    out = []
+    for timex in tag_dates(text, anchor=published_on):
+        if not _usable(timex):
+            timex = approximate_now(timex, text, published_on)
+            if timex is None:
+                continue
+        if (
+            is_furniture(timex, text)
+            or is_in_name(timex, text)
+            or is_comparison_base(timex, text)
+            or is_phase_length(timex, text)
+        ):
+            continue
+        out.append(timex)
+    return out
 
 
 def _usable(timex: Timex) -> bool:

@@ -1,0 +1,120 @@
+"""Dates that may not date an event: page furniture, names carrying a year,
+comparison bases and phase lengths; 近日/recently dating the news hook."""
+
+import datetime
+
+import pytest
+
+from corpus.extraction.events import extract_events
+
+ANCHOR = datetime.date(2024, 9, 12)
+
+
+def _dates(text: str) -> list[str]:
+    return [c.date.edtf for c in extract_events(text, published_on=ANCHOR)]
+
+
+NOT_EVENTS = [
+    pytest.param(
+        "Release date: 2024-09-12\nThe hospital group said it would hire more nurses.",
+        id="release-date-label",
+    ),
+    pytest.param(
+        "时间:2024-09-10 来源:健康日报 点击:233次\n"
+        "该医院表示将继续扩大门诊服务规模和范围。",
+        id="zh-time-source-line",
+    ),
+    pytest.param(
+        "(Example Daily Online) 13:16, October 29, 2019 The city hospital association"
+        " spoke about staffing and training for young doctors.",
+        id="timestamp-with-clock",
+    ),
+    pytest.param(
+        " date 2024-09-12 Exhibitors from many provinces showed their newest"
+        " imaging devices to the visitors.",
+        id="stored-date-prefix",
+    ),
+    pytest.param(
+        "The province promotes the Healthy Region 2035 programme among its"
+        " rural clinics and county hospitals.",
+        id="year-in-programme-name",
+    ),
+    pytest.param(
+        "According to the “2023 Regional Digital Health White Paper,” hospitals"
+        " are adopting cloud records.",
+        id="year-in-quoted-report-title",
+    ),
+    pytest.param(
+        "根据《关于做好2023年度医疗机构评审工作的通知》要求,各医院逐项梳理了评审材料和整改清单。",
+        id="zh-year-in-document-title",
+    ),
+    pytest.param(
+        "公司召开董事会2024年第六次临时会议,审议了关于调整组织架构和管理制度的相关议案。",
+        id="zh-year-before-ordinal-meeting",
+    ),
+    pytest.param(
+        "第一阶段:设备评估与网络改造工作安排(1 - 2 月)",
+        id="zh-phase-length-in-brackets",
+    ),
+    pytest.param(
+        "Example Health Today spoke with several investors about the sector's outlook.",
+        id="today-in-a-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS)
+def test_furniture_and_names_propose_no_event(text):
+    assert _dates(text) == []
+
+
+COMPARISONS = [
+    pytest.param(
+        "Output should double from the 2010 level by 2015, the plan says.",
+        ["2015"],
+        id="en-the-year-level",
+    ),
+    pytest.param(
+        "与2019年相比,同类产品平均价格在本轮采购中下降了93%,节约费用明显。",
+        [],
+        id="zh-compared-with-year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COMPARISONS)
+def test_comparison_base_does_not_date_the_event(text, expected):
+    assert _dates(text) == expected
+
+
+HOOKS = [
+    pytest.param(
+        "近日,某市卫生健康委发布了关于推进智慧医院建设的实施方案。",
+        "2024-09-12~",
+        id="zh-jinri-at-start",
+    ),
+    pytest.param(
+        "该市医院门诊量在今年上半年保持增长,市场近期对互联网医院的关注度也明显上升了不少。",
+        "2024-01/2024-06",
+        id="zh-jinqi-mid-clause-is-commentary",
+    ),
+    pytest.param(
+        "Recently, the provincial health commission issued guidelines on"
+        " telemedicine fees.",
+        "2024-09-12~",
+        id="en-recently-at-start",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "edtf"), HOOKS)
+def test_recently_dates_the_news_hook_approximately(text, edtf):
+    assert _dates(text) == [edtf]
+
+
+def test_recently_inside_a_clause_is_description():
+    text = (
+        "The hospital has recently become a training centre for rural doctors"
+        " and nurses."
+    )
+    assert _dates(text) == []
