@@ -53,6 +53,8 @@ class EventCandidate:
     entities: tuple[EntityMention, ...] = ()
     confidence: float = 0.5
     cues: tuple[str, ...] = field(default=(), compare=False)
+    # What the editor should check ("the publication year is a guess").
+    notes: tuple[str, ...] = ()
 
 
 # Lines that only anchor the page, never an event ("Updated: 2018-10-14 07:30",

@@ -63,6 +63,7 @@ def test_extract_prints_one_json_object_per_file_and_writes_nothing(article):
         "amounts",
         "entities",
         "confidence",
+        "notes",
     }
     assert deal["date"] == {
         "edtf": "2024-06-11",
@@ -227,3 +228,17 @@ def test_ingested_events_wait_in_the_editors_review_queue(article):
     assert {e.origin for e in queued} == {Event.Origin.EXTRACTED}
     assert len(queued) == Event.objects.count()
     assert all(e.submitted_at is not None for e in queued)
+
+
+def test_a_guessed_publication_year_is_flagged_for_the_editor(tmp_path):
+    path = tmp_path / "yearless.txt"
+    path.write_text(
+        "Regulator approves listings\n\n(Example News) Sept. 23 -- The securities"
+        " regulator approved the listing of a biotech firm on Monday, after rule"
+        " changes made in 2024 and 2025.\n"
+    )
+
+    run("ingest", str(path))
+
+    event = Event.objects.get(date_edtf="2025-09-22")
+    assert "publication date 2025-09-23 is inferred" in event.review_note
