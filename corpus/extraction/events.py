@@ -110,28 +110,145 @@ def extract_events(
     amounts = extract_amounts(text)
     sentences = split_sentences(text)
     candidates: list[EventCandidate] = []
-    t_index = a_index = 0
-    for sentence in sentences:
+    t_index = 0
+    amount_finder = _AmountFinder(amounts)
+    # The sentence before, when it carries dates.
+    previous: tuple[Sentence, list[Timex]] | None = None
+    count = len(sentences)
+    i = 0
+    while i < count:
+        sentence = sentences[i]
+        i += 1
         while t_index < len(timexes) and timexes[t_index].start < sentence.start:
             t_index += 1
         dates = []
         while t_index < len(timexes) and timexes[t_index].end <= sentence.end:
             dates.append(timexes[t_index])
             t_index += 1
-        # Most sentences carry no date: skip them before gathering amounts.
-        if not dates or not _eventful(sentence):
+        if not dates:
+            # "Among them, …" / 其中… / "During the same period, …" speaks of
+            # the time of the sentence before.
+            if (
+                previous is not None
+                and ANAPHORA.match(sentence.text)
+                and _eventful(sentence)
+            ):
+                inherited = [_inherit(previous[1][-1], sentence)]
+                candidates.extend(
+                    _candidates_for(
+                        sentence, inherited, amount_finder.within(sentence), None
+                    )
+                )
+            # Only the sentence right after a dated one may refer back to it.
+            previous = None
             continue
-        while a_index < len(amounts) and amounts[a_index].start < sentence.start:
-            a_index += 1
-        sentence_amounts = []
-        j = a_index
-        while j < len(amounts) and amounts[j].end <= sentence.end:
-            sentence_amounts.append(amounts[j])
-            j += 1
+        dates = _most_specific(dates)
+        previous = (sentence, dates)
+        # Most sentences carry no date: skip them before gathering amounts.
+        if not _eventful(sentence):
+            continue
+        # A date that opens a paragraph with no fact of its own ("2023年,
+        # 市卫生健康委以…为指导,…") dates the sentence that follows it.
+        if (
+            len(dates) == 1
+            and i < count
+            and _same_paragraph(text, sentence, sentences[i])
+            and not _has_date(timexes, t_index, sentences[i])
+            and classify_kind(sentence.text)[0] == "other"
+            and not amount_finder.within(sentence)
+        ):
+            following = sentences[i]
+            sentence = Sentence(
+                sentence.start, following.end, text[sentence.start : following.end]
+            )
+            i += 1
         candidates.extend(
-            _candidates_for(sentence, dates, sentence_amounts, published_on)
+            _candidates_for(
+                sentence, dates, amount_finder.within(sentence), published_on
+            )
         )
     return _merge_repeats(candidates)
+
+
+# Openings that refer back to the time of the sentence before.
+ANAPHORA = re.compile(
+    r"(?:among (?:them|those|these)|of (?:them|those|these)"
+    r"|(?:in|during|over) the same period|其中|同期|同一时期|與此同時|与此同时)"
+    r"[,，:：\s]",
+    re.IGNORECASE,
+)
+
+
+class _AmountFinder:
+    """Amounts inside a sentence, for sentences visited in order."""
+
+    def __init__(self, amounts: list[Amount]) -> None:
+        self.amounts = amounts
+        self.index = 0
+
+    def within(self, sentence: Sentence) -> list[Amount]:
+        amounts = self.amounts
+        while self.index < len(amounts) and amounts[self.index].start < sentence.start:
+            self.index += 1
+        out = []
+        j = self.index
+        while j < len(amounts) and amounts[j].end <= sentence.end:
+            out.append(amounts[j])
+            j += 1
+        return out
+
+
+def _same_paragraph(text: str, first: Sentence, second: Sentence) -> bool:
+    return "\n" not in text[first.end : second.start]
+
+
+def _has_date(timexes: list[Timex], index: int, sentence: Sentence) -> bool:
+    return (
+        index < len(timexes)
+        and timexes[index].start >= sentence.start
+        and timexes[index].end <= sentence.end
+    )
+
+
+def _inherit(timex: Timex, sentence: Sentence) -> Timex:
+    """The date of the sentence before, for a sentence that refers back to it."""
+    return Timex(
+        sentence.start,
+        sentence.start,
+        timex.text,
+        timex.type,
+        timex.value,
+        timex.edtf,
+        timex.precision,
+    )
+
+
+# A bare year, half or quarter ("2025", "Q3 of 2025") in the same sentence as
+# a date inside it ("In July, …") only places that date in its year.
+_CONTAINER_VALUE = re.compile(r"\d{4}(?:-[HQ]\d)?")
+
+
+def _most_specific(dates: list[Timex]) -> list[Timex]:
+    if len(dates) < 2:
+        return dates
+    spans = [describe_edtf(d.edtf) for d in dates]
+    out = []
+    seen = set()
+    for i, date in enumerate(dates):
+        if date.edtf in seen:
+            continue
+        container = ".." not in date.edtf and _CONTAINER_VALUE.fullmatch(date.value)
+        if container and any(
+            j != i
+            and spans[i].lower <= spans[j].lower
+            and spans[j].upper <= spans[i].upper
+            and (spans[j].lower, spans[j].upper) != (spans[i].lower, spans[i].upper)
+            for j in range(len(dates))
+        ):
+            continue
+        seen.add(date.edtf)
+        out.append(date)
+    return out
 
 
 def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:

@@ -118,3 +118,45 @@ def test_recently_inside_a_clause_is_description():
         " and nurses."
     )
     assert _dates(text) == []
+
+
+CONTEXT = [
+    pytest.param(
+        "In July, two device makers applied for a listing in Hong Kong, marking the"
+        " first filings of the third quarter of 2024.",
+        ["2024-07"],
+        id="month-inside-its-quarter-and-year-is-one-event",
+    ),
+    pytest.param(
+        "As of May 31, 2024, 60 hospitals in the province had deployed the model.\n"
+        "Among them, 12 hospitals trained vertical models of their own on local"
+        " records.",
+        ["2024-05-31", "2024-05-31"],
+        id="among-them-takes-the-date-of-the-sentence-before",
+    ),
+    pytest.param(
+        "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"
+        "全年30项市级绩效任务全部完成,210件建议提案全部办理完毕。",
+        ["2023"],
+        id="zh-paragraph-opening-year-dates-the-next-sentence",
+    ),
+    pytest.param(
+        "公司今年首5個月錄得首筆營運收入,主要來自新藥在內地的銷售。",
+        ["2024-01/2024-05"],
+        id="zh-first-n-months",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTEXT)
+def test_dates_from_context(text, expected):
+    assert _dates(text) == expected
+
+
+def test_paragraph_opening_year_quotes_both_sentences():
+    text = (
+        "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"
+        "全年30项市级绩效任务全部完成,210件建议提案全部办理完毕。"
+    )
+    (candidate,) = extract_events(text, published_on=ANCHOR)
+    assert candidate.quote == text
