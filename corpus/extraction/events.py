@@ -27,6 +27,7 @@ from corpus.extraction.entities import EntityMention, find_entities
 from corpus.extraction.prechecks import CASE_TRAPS
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
+from corpus.extraction.titles import headline
 
 __all__ = ["CandidateDate", "EventCandidate", "extract_events"]
 
@@ -88,7 +89,6 @@ def _may_be_boilerplate(text: str) -> bool:
     return any(word in lowered for word in _BOILERPLATE_WORDS)
 
 
-MAX_TITLE = 120
 MIN_WORDS = 5
 MIN_CJK_CHARS = 10
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -156,6 +156,7 @@ def extract_events(
             and not _has_date(timexes, t_index, sentences[i])
             and classify_kind(sentence.text)[0] == "other"
             and not amount_finder.within(sentence)
+            and not _has_figure(sentence, dates[0])
         ):
             following = sentences[i]
             sentence = Sentence(
@@ -196,6 +197,17 @@ class _AmountFinder:
             out.append(amounts[j])
             j += 1
         return out
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_figure(sentence: Sentence, date: Timex) -> bool:
+    """Whether the sentence states a number besides its date."""
+    text = sentence.text
+    cut = date.start - sentence.start
+    rest = text[:cut] + text[cut + len(date.text) :]
+    return _DIGIT.search(rest) is not None
 
 
 def _same_paragraph(text: str, first: Sentence, second: Sentence) -> bool:
@@ -300,7 +312,13 @@ def _clauses(sentence: Sentence, dates: list[Timex]) -> list[tuple[int, int]]:
     for left, right in zip(dates, dates[1:], strict=False):
         gap = sentence.text[left.end - sentence.start : right.start - sentence.start]
         cut = max(gap.rfind(","), gap.rfind(";"), gap.rfind("，"), gap.rfind("；"))
-        split = left.end + (cut + 1 if cut >= 0 else len(gap) // 2)
+        if cut < 0:
+            # No punctuation between the dates: split at the space nearest
+            # the middle, never inside a word.
+            middle = len(gap) // 2
+            spaces = [i for i, char in enumerate(gap) if char.isspace()]
+            cut = min(spaces, key=lambda i: abs(i - middle)) if spaces else middle - 1
+        split = left.end + cut + 1
         bounds.append((start, split))
         start = split
     bounds.append((start, sentence.end))
@@ -320,25 +338,13 @@ def _modality(
     return "actual"
 
 
-SPACES = re.compile(r"\s+")
-DATELINE = re.compile(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*")
-
-
-def _title(text: str) -> str:
-    # Plain spaces are the only printable white space: a printable text
-    # without a double space has nothing for SPACES to collapse.
-    if "  " in text or not text.isprintable():
-        text = SPACES.sub(" ", text)
-    title = text.strip()
-    if "--" in title:  # no dateline without its dashes: skip the regex
-        title = DATELINE.sub("", title)
-    title = title.rstrip(".。;；")
-    if len(title) <= MAX_TITLE:
-        return title
-    cut = title.rfind(" ", 0, MAX_TITLE - 1)
-    if cut < MAX_TITLE // 2:
-        cut = MAX_TITLE - 1
-    return title[:cut].rstrip(",;: ") + "…"
+def _title_source(sentence: Sentence, clause: str, c_start: int) -> str:
+    """The clause when it can stand as a title (long enough, cut at
+    punctuation), else the whole sentence."""
+    if len(clause) <= (12 if CJK.search(clause) else 40):
+        return sentence.text
+    before = sentence.text[: c_start - sentence.start].rstrip()
+    return clause if not before or before[-1] in ",;，；" else sentence.text
 
 
 def _candidates_for(
@@ -384,7 +390,7 @@ def _candidates_for(
         confidence -= 0.1 if len(dates) > 2 else 0.0
         out.append(
             EventCandidate(
-                title=_title(clause if len(clause) > 40 else sentence.text),
+                title=headline(_title_source(sentence, clause, c_start)),
                 kind=clause_kind,
                 modality=_modality(modality, date, published_on),
                 date=date,
