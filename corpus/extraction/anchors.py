@@ -20,6 +20,7 @@ __all__ = [
     "is_comparison_base",
     "is_furniture",
     "is_in_name",
+    "is_not_prose",
     "is_phase_length",
 ]
 
@@ -63,6 +64,34 @@ _QUOTE_CLOSE = {"“": "”", '"': '"'}
 _NAME_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
 _MINOR_TEXT = "of and the for in on to a an with &"
 _MINOR = frozenset(_MINOR_TEXT.split())
+
+# Identifiers that look like dates ("batch 1999-12", "job 2023-11") and dates
+# of software releases ("2.3.1 (2024-01-15)").
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?:\b(?:batch|job|lot|build|run|ticket|issue|order|id|no\.?|version|ver\.?|v)"
+    r"|#|\b\d+\.\d+(?:\.\d+)*)\s*[(:=#-]?\s*\Z",
+    re.IGNORECASE,
+)
+# A log line opens with a timestamp; a reference list cites authors, volumes
+# and publishers.
+_LOG_LINE = re.compile(r"\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
+_CITATION_LINE = re.compile(
+    r"\bet al\b|\b(?:19|20)\d\d\s*;\s*\d|\b(?:19|20)\d\d\)?\s*[,;]?\s*\d+\s*\(\d+\)\s*:"
+    r"|\bdoi:|出版社|\[[JMDC]\]",
+    re.IGNORECASE,
+)
+
+
+def is_not_prose(timex: Timex, text: str) -> bool:
+    """Whether the date is an identifier, a log timestamp's line or a
+    citation's year: READMEs, logs and reference lists state no news."""
+    if _IDENTIFIER_BEFORE.search(text, max(0, timex.start - 16), timex.start):
+        return True
+    line_start, line_end = _line_bounds(text, timex.start, timex.end)
+    if _LOG_LINE.match(text, line_start, line_end):
+        return True
+    return _CITATION_LINE.search(text, line_start, line_end) is not None
+
 
 # Relative words that date the news hook itself: the publication date, approximately.
 APPROXIMATE_NOW = frozenset(

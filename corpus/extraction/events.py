@@ -20,6 +20,7 @@ from corpus.extraction.anchors import (
     is_comparison_base,
     is_furniture,
     is_in_name,
+    is_not_prose,
     is_phase_length,
 )
 from corpus.extraction.cues import classify, classify_kind
@@ -276,6 +277,7 @@ def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
             or is_in_name(timex, text)
             or is_comparison_base(timex, text)
             or is_phase_length(timex, text)
+            or is_not_prose(timex, text)
         ):
             continue
         out.append(timex)
