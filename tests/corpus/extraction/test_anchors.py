@@ -160,3 +160,40 @@ def test_paragraph_opening_year_quotes_both_sentences():
     )
     (candidate,) = extract_events(text, published_on=ANCHOR)
     assert candidate.quote == text
+
+
+FULL_WIDTH = [
+    pytest.param(
+        "２０２４年３月，公司完成新一轮融资。", "２０２４年３月", "2024-03", id="date"
+    ),
+    pytest.param(
+        "該院於２０２３年１２月５日正式開診。",
+        "２０２３年１２月５日",
+        "2023-12-05",
+        id="day",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quoted", "edtf"), FULL_WIDTH)
+def test_full_width_digits_keep_exact_offsets(text, quoted, edtf):
+    from corpus.extraction.timex import tag_dates
+
+    (timex,) = tag_dates(text, anchor=ANCHOR)
+    assert (timex.text, timex.edtf) == (quoted, edtf)
+    assert text[timex.start : timex.end] == quoted
+
+
+def test_full_width_amount_keeps_the_source_text():
+    from decimal import Decimal
+
+    from corpus.extraction.amounts import extract_amounts
+
+    text = "公司以自有资金５，０００万元投资建设新厂房。"
+    (amount,) = extract_amounts(text)
+    assert (amount.text, amount.value, amount.currency) == (
+        "５，０００万元",
+        Decimal("50000000"),
+        "CNY",
+    )
+    assert text[amount.start : amount.end] == amount.text
