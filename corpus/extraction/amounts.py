@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import re
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from corpus.extraction.amounts_lexicon import (
     SUFFIXES,
 )
 from corpus.extraction.prechecks import has_case_traps
+from corpus.extraction.timex_common import halfwidth
 
 __all__ = ["Amount", "extract_amounts"]
 
@@ -284,8 +286,12 @@ def _make(
 def extract_amounts(text: str) -> list[Amount]:
     """Every sum of money in ``text`` with its currency, sorted by position and
     non-overlapping; numbers without a currency are not amounts."""
-    found = _scan_en(text)
-    found.extend(_scan_cn(text))
+    normal = halfwidth(text)
+    found = _scan_en(normal)
+    found.extend(_scan_cn(normal))
+    if normal is not text:
+        # The source's own words, not the normalised digits.
+        found = [dataclasses.replace(a, text=text[a.start : a.end]) for a in found]
     found.sort(key=lambda a: (a.start, -a.end))
     result: list[Amount] = []
     for amount in found:

@@ -6,6 +6,7 @@ see the same text, the same publication date and the same offsets.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,12 +40,17 @@ def analyse_article(
     text = read_article(path, fallback_encodings=FALLBACK_ENCODINGS)
     header = parse_header(text, source_name=path.name)
     anchor = published_on or header.published_on
+    events = extract_events(text, published_on=anchor)
+    if published_on is None and header.date_note:
+        # Every date resolved against a guessed publication date is a guess.
+        note = f"publication date {anchor} is inferred: {header.date_note}"
+        events = [dataclasses.replace(e, notes=(*e.notes, note)) for e in events]
     return ArticleAnalysis(
         path=path,
         text=text,
         header=header,
         published_on=anchor,
-        events=extract_events(text, published_on=anchor),
+        events=events,
     )
 
 
@@ -88,6 +94,7 @@ def candidate_as_dict(candidate: EventCandidate) -> dict:
             {"name": entity.name, "kind": entity.kind} for entity in candidate.entities
         ],
         "confidence": candidate.confidence,
+        "notes": list(candidate.notes),
     }
 
 

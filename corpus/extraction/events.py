@@ -15,11 +15,20 @@ from decimal import Decimal
 
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.amounts import Amount, extract_amounts
+from corpus.extraction.anchors import (
+    approximate_now,
+    is_comparison_base,
+    is_furniture,
+    is_in_name,
+    is_not_prose,
+    is_phase_length,
+)
 from corpus.extraction.cues import classify, classify_kind
 from corpus.extraction.entities import EntityMention, find_entities
 from corpus.extraction.prechecks import CASE_TRAPS
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
+from corpus.extraction.titles import headline
 
 __all__ = ["CandidateDate", "EventCandidate", "extract_events"]
 
@@ -46,11 +55,16 @@ class EventCandidate:
     entities: tuple[EntityMention, ...] = ()
     confidence: float = 0.5
     cues: tuple[str, ...] = field(default=(), compare=False)
+    # What the editor should check ("the publication year is a guess").
+    notes: tuple[str, ...] = ()
 
 
-# Dates that only anchor the page, never an event ("Updated: 2018-10-14 07:30").
+# Lines that only anchor the page, never an event ("Updated: 2018-10-14 07:30",
+# "Share - WeChat"); "published" or "share" in prose ("per share") are words.
 BOILERPLATE = re.compile(
-    r"\b(?:updated|published|posted|copyright|all rights reserved|share)\b|©",
+    r"^\W*(?:updated|published|posted|share)\b"
+    r"|\b(?:updated|published|posted)(?:\s+(?:on|at))?\s*[:：]"
+    r"|\b(?:copyright|all rights reserved)\b|©",
     re.IGNORECASE,
 )
 
@@ -76,7 +90,6 @@ def _may_be_boilerplate(text: str) -> bool:
     return any(word in lowered for word in _BOILERPLATE_WORDS)
 
 
-MAX_TITLE = 120
 MIN_WORDS = 5
 MIN_CJK_CHARS = 10
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -92,34 +105,183 @@ def extract_events(
     text: str, *, published_on: datetime.date | None = None
 ) -> list[EventCandidate]:
     """Propose dated events found in `text` (an article as stored)."""
-    timexes = [t for t in tag_dates(text, anchor=published_on) if _usable(t)]
+    timexes = _event_dates(text, published_on)
     if not timexes:
         return []
     amounts = extract_amounts(text)
     sentences = split_sentences(text)
     candidates: list[EventCandidate] = []
-    t_index = a_index = 0
-    for sentence in sentences:
+    t_index = 0
+    amount_finder = _AmountFinder(amounts)
+    # The sentence before, when it carries dates.
+    previous: tuple[Sentence, list[Timex]] | None = None
+    count = len(sentences)
+    i = 0
+    while i < count:
+        sentence = sentences[i]
+        i += 1
         while t_index < len(timexes) and timexes[t_index].start < sentence.start:
             t_index += 1
         dates = []
         while t_index < len(timexes) and timexes[t_index].end <= sentence.end:
             dates.append(timexes[t_index])
             t_index += 1
-        # Most sentences carry no date: skip them before gathering amounts.
-        if not dates or not _eventful(sentence):
+        if not dates:
+            # "Among them, …" / 其中… / "During the same period, …" speaks of
+            # the time of the sentence before.
+            if (
+                previous is not None
+                and ANAPHORA.match(sentence.text)
+                and _eventful(sentence)
+            ):
+                inherited = [_inherit(previous[1][-1], sentence)]
+                candidates.extend(
+                    _candidates_for(
+                        sentence, inherited, amount_finder.within(sentence), None
+                    )
+                )
+            # Only the sentence right after a dated one may refer back to it.
+            previous = None
             continue
-        while a_index < len(amounts) and amounts[a_index].start < sentence.start:
-            a_index += 1
-        sentence_amounts = []
-        j = a_index
-        while j < len(amounts) and amounts[j].end <= sentence.end:
-            sentence_amounts.append(amounts[j])
-            j += 1
+        dates = _most_specific(dates)
+        previous = (sentence, dates)
+        # Most sentences carry no date: skip them before gathering amounts.
+        if not _eventful(sentence):
+            continue
+        # A date that opens a paragraph with no fact of its own ("2023年,
+        # 市卫生健康委以…为指导,…") dates the sentence that follows it.
+        if (
+            len(dates) == 1
+            and i < count
+            and _same_paragraph(text, sentence, sentences[i])
+            and not _has_date(timexes, t_index, sentences[i])
+            and classify_kind(sentence.text)[0] == "other"
+            and not amount_finder.within(sentence)
+            and not _has_figure(sentence, dates[0])
+        ):
+            following = sentences[i]
+            sentence = Sentence(
+                sentence.start, following.end, text[sentence.start : following.end]
+            )
+            i += 1
         candidates.extend(
-            _candidates_for(sentence, dates, sentence_amounts, published_on)
+            _candidates_for(
+                sentence, dates, amount_finder.within(sentence), published_on
+            )
         )
     return _merge_repeats(candidates)
+
+
+# Openings that refer back to the time of the sentence before.
+ANAPHORA = re.compile(
+    r"(?:among (?:them|those|these)|of (?:them|those|these)"
+    r"|(?:in|during|over) the same period|其中|同期|同一时期|與此同時|与此同时)"
+    r"[,，:：\s]",
+    re.IGNORECASE,
+)
+
+
+class _AmountFinder:
+    """Amounts inside a sentence, for sentences visited in order."""
+
+    def __init__(self, amounts: list[Amount]) -> None:
+        self.amounts = amounts
+        self.index = 0
+
+    def within(self, sentence: Sentence) -> list[Amount]:
+        amounts = self.amounts
+        while self.index < len(amounts) and amounts[self.index].start < sentence.start:
+            self.index += 1
+        out = []
+        j = self.index
+        while j < len(amounts) and amounts[j].end <= sentence.end:
+            out.append(amounts[j])
+            j += 1
+        return out
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_figure(sentence: Sentence, date: Timex) -> bool:
+    """Whether the sentence states a number besides its date."""
+    text = sentence.text
+    cut = date.start - sentence.start
+    rest = text[:cut] + text[cut + len(date.text) :]
+    return _DIGIT.search(rest) is not None
+
+
+def _same_paragraph(text: str, first: Sentence, second: Sentence) -> bool:
+    return "\n" not in text[first.end : second.start]
+
+
+def _has_date(timexes: list[Timex], index: int, sentence: Sentence) -> bool:
+    return (
+        index < len(timexes)
+        and timexes[index].start >= sentence.start
+        and timexes[index].end <= sentence.end
+    )
+
+
+def _inherit(timex: Timex, sentence: Sentence) -> Timex:
+    """The date of the sentence before, for a sentence that refers back to it."""
+    return Timex(
+        sentence.start,
+        sentence.start,
+        timex.text,
+        timex.type,
+        timex.value,
+        timex.edtf,
+        timex.precision,
+    )
+
+
+# A bare year, half or quarter ("2025", "Q3 of 2025") in the same sentence as
+# a date inside it ("In July, …") only places that date in its year.
+_CONTAINER_VALUE = re.compile(r"\d{4}(?:-[HQ]\d)?")
+
+
+def _most_specific(dates: list[Timex]) -> list[Timex]:
+    if len(dates) < 2:
+        return dates
+    spans = [describe_edtf(d.edtf) for d in dates]
+    out = []
+    seen = set()
+    for i, date in enumerate(dates):
+        if date.edtf in seen:
+            continue
+        container = ".." not in date.edtf and _CONTAINER_VALUE.fullmatch(date.value)
+        if container and any(
+            j != i
+            and spans[i].lower <= spans[j].lower
+            and spans[j].upper <= spans[i].upper
+            and (spans[j].lower, spans[j].upper) != (spans[i].lower, spans[i].upper)
+            for j in range(len(dates))
+        ):
+            continue
+        seen.add(date.edtf)
+        out.append(date)
+    return out
+
+
+def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
+    """The tagged dates that may date an event, in order."""
+    out = []
+    for timex in tag_dates(text, anchor=published_on):
+        if not _usable(timex):
+            timex = approximate_now(timex, text, published_on)
+            if timex is None:
+                continue
+        if (
+            is_furniture(timex, text)
+            or is_in_name(timex, text)
+            or is_comparison_base(timex, text)
+            or is_phase_length(timex, text)
+            or is_not_prose(timex, text)
+        ):
+            continue
+        out.append(timex)
+    return out
 
 
 def _usable(timex: Timex) -> bool:
@@ -152,7 +314,13 @@ def _clauses(sentence: Sentence, dates: list[Timex]) -> list[tuple[int, int]]:
     for left, right in zip(dates, dates[1:], strict=False):
         gap = sentence.text[left.end - sentence.start : right.start - sentence.start]
         cut = max(gap.rfind(","), gap.rfind(";"), gap.rfind("，"), gap.rfind("；"))
-        split = left.end + (cut + 1 if cut >= 0 else len(gap) // 2)
+        if cut < 0:
+            # No punctuation between the dates: split at the space nearest
+            # the middle, never inside a word.
+            middle = len(gap) // 2
+            spaces = [i for i, char in enumerate(gap) if char.isspace()]
+            cut = min(spaces, key=lambda i: abs(i - middle)) if spaces else middle - 1
+        split = left.end + cut + 1
         bounds.append((start, split))
         start = split
     bounds.append((start, sentence.end))
@@ -172,25 +340,13 @@ def _modality(
     return "actual"
 
 
-SPACES = re.compile(r"\s+")
-DATELINE = re.compile(r"^[A-Z][A-Z ,.]+\([^)]*\)\s*--\s*")
-
-
-def _title(text: str) -> str:
-    # Plain spaces are the only printable white space: a printable text
-    # without a double space has nothing for SPACES to collapse.
-    if "  " in text or not text.isprintable():
-        text = SPACES.sub(" ", text)
-    title = text.strip()
-    if "--" in title:  # no dateline without its dashes: skip the regex
-        title = DATELINE.sub("", title)
-    title = title.rstrip(".。;；")
-    if len(title) <= MAX_TITLE:
-        return title
-    cut = title.rfind(" ", 0, MAX_TITLE - 1)
-    if cut < MAX_TITLE // 2:
-        cut = MAX_TITLE - 1
-    return title[:cut].rstrip(",;: ") + "…"
+def _title_source(sentence: Sentence, clause: str, c_start: int) -> str:
+    """The clause when it can stand as a title (long enough, cut at
+    punctuation), else the whole sentence."""
+    if len(clause) <= (12 if CJK.search(clause) else 40):
+        return sentence.text
+    before = sentence.text[: c_start - sentence.start].rstrip()
+    return clause if not before or before[-1] in ",;，；" else sentence.text
 
 
 def _candidates_for(
@@ -236,7 +392,7 @@ def _candidates_for(
         confidence -= 0.1 if len(dates) > 2 else 0.0
         out.append(
             EventCandidate(
-                title=_title(clause if len(clause) > 40 else sentence.text),
+                title=headline(_title_source(sentence, clause, c_start)),
                 kind=clause_kind,
                 modality=_modality(modality, date, published_on),
                 date=date,

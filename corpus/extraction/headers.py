@@ -27,6 +27,9 @@ class DocumentHeader:
     author: str  # "" when the page does not say
     published_on: datetime.date | None
     language: str  # BCP 47 primary tag from the body's majority script
+    # Why published_on is a guess, for the editor ("" when the page prints it
+    # in full or gives none).
+    date_note: str = ""
 
 
 _MONTHS = {
@@ -124,7 +127,26 @@ _DATELINE_RE = re.compile(
 )
 _CN_DATELINE_RE = re.compile(
     r"^[(（【]?(?P<agency>新华社|中新社|中新网|[\u4e00-\u9fff]{2,6}(?:社|网|报))"
-    r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯)"
+    r"[\u4e00-\u9fff]{0,8}(?P<cn_m>\d{1,2})月(?P<cn_d>\d{1,2})日(?:电|讯)"
+)
+# Wire datelines without a year: "BEIJING, Sept. 4 (Xinhua) --", "(Yicai) Sept. 23 --".
+_YEARLESS_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Za-z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?,?\s+"
+    rf"(?P<mon>{_MONTH})\.?\s+(?P<day>\d{{1,2}})\s+\([A-Z][A-Za-z&.' -]{{0,38}}\)"
+    rf"|\([A-Z][A-Za-z&.' -]{{0,38}}\)\s*(?P<mon2>{_MONTH})\.?\s+(?P<day2>\d{{1,2}}))"
+    r"\s*(?:--|—|–)"
+)
+# A press-release dateline with places and a full date:
+# "HONG KONG and SHANGHAI, China and FLORHAM PARK, N.J., March 14, 2023 (WIRE) --".
+_WIRE_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Za-z.,'’ -]{0,120}?,\s+"
+    rf"(?P<date>{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\.?,?\s+\d{{4}})"
+    r"\s*(?:\([A-Z][^)\n]{0,40}\))?\s*(?:--|—|–)"
+)
+# Years a text mentions, for a dateline that gives only month and day.
+_CONTEXT_YEAR_RE = re.compile(r"(?<!\d)(?<!\d\.)(?:19[5-9]\d|20\d\d)(?!\d|\.\d|%)")
+CONTEXT_YEAR_NOTE = (
+    "day and month from the dateline; the year is the latest the text mentions"
 )
 # A page with a lone "Author" heading near the end lists the author, then often
 # the publishing house, on the following lines.
@@ -457,6 +479,7 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
         lines.append(clean[bullet.end() :].strip() if bullet else clean)
 
     date: datetime.date | None = None
+    yearless: tuple[int, int] | None = None  # a dateline's month and day
     author = publisher = weak_publisher = weak_author = agency = ""
     meta_at: list[int] = []
     glued_titles: list[str] = []
@@ -468,6 +491,9 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
             body_at.append(i)
             if len(body_at) == 1:
                 agency = _dateline_agency(line)
+            if date is None:
+                date, found_yearless = _body_date(line)
+                yearless = yearless or found_yearless
             if len(body_at) >= MAX_BODY_PARAGRAPHS_IN_HEAD:
                 break
             continue
@@ -498,13 +524,53 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
 
     sample_from = offsets[body_start] if body_at else 0
     language = _language(text[sample_from : sample_from + LANGUAGE_SAMPLE_CHARS])
+    date = date or tail_date
+    note = ""
+    if date is None and yearless is not None:
+        date = _with_context_year(text, *yearless)
+        note = CONTEXT_YEAR_NOTE if date else ""
     return DocumentHeader(
         title=title,
         publisher=publisher or agency or tail_publisher or weak_publisher,
         author=author or tail_author or weak_author,
-        published_on=date or tail_date,
+        published_on=date,
         language=language,
+        date_note=note,
     )
+
+
+def _body_date(line: str) -> tuple[datetime.date | None, tuple[int, int] | None]:
+    """The date a paragraph opens with: a stored " date 2019-09-19 " prefix or
+    a wire dateline ("HONG KONG, March 14, 2023 (GLOBE NEWSWIRE) --"); else the
+    month and day of a dateline without a year."""
+    label = _DATE_LABEL_RE.match(line)
+    if label is not None and label.end() > 0:
+        m = _DATE_RE.match(line, label.end())
+        if m is not None and (date := _date_from_match(m)) is not None:
+            return date, None
+    dateline = _DATELINE_RE.match(line) or _WIRE_DATELINE_RE.match(line)
+    if dateline is not None:
+        found = _find_date(dateline.group(0))
+        if found is not None:
+            return found[0], None
+    m = _YEARLESS_DATELINE_RE.match(line)
+    if m is not None:
+        month = _MONTHS[(m["mon"] or m["mon2"])[:3].lower()]
+        return None, (month, int(m["day"] or m["day2"]))
+    m = _CN_DATELINE_RE.match(line)
+    if m is not None:
+        return None, (int(m["cn_m"]), int(m["cn_d"]))
+    return None, None
+
+
+def _with_context_year(text: str, month: int, day: int) -> datetime.date | None:
+    years = [int(y) for y in _CONTEXT_YEAR_RE.findall(text)]
+    if not years:
+        return None
+    try:
+        return datetime.date(max(years), month, day)
+    except ValueError:
+        return None
 
 
 def _bullet_author(lines: list[str], bullets: list[bool], i: int) -> str:

@@ -48,6 +48,8 @@ def tag_dates(text: str, *, anchor: dt.date | None = None) -> list[Timex]:
     - without an anchor, relative expressions keep an X-filled value and no
       EDTF.
     """
+    original = text
+    text = c.halfwidth(text)
     ctx = Ctx(text, anchor)
     cands = timex_en.candidates(ctx)
     if timex_zh.has_cjk(text):
@@ -66,7 +68,7 @@ def tag_dates(text: str, *, anchor: dt.date | None = None) -> list[Timex]:
         Timex(
             x.start,
             x.end,
-            text[x.start : x.end],
+            original[x.start : x.end],
             x.type,
             x.value,
             x.edtf,

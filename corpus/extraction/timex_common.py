@@ -275,3 +275,20 @@ def duration_value(n: float | None, unit: str) -> str:
     if code.startswith("T"):
         return f"PT{num}{code[1]}"
     return f"P{num}{code}"
+
+
+# Full-width digits (２０２４年, ５，０００万元) as ASCII, one character for one:
+# offsets into the normalised text are offsets into the original, so quotes
+# and spans stay exact. A full-width comma or point only becomes ASCII inside
+# a number; elsewhere it is Chinese punctuation and stays.
+HALFWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)})
+_FULLWIDTH_DIGIT = re.compile("[\uff10-\uff19]")
+_NUMBER_PUNCTUATION = re.compile("(?<=[0-9])[，．](?=[0-9])")
+
+
+def halfwidth(text: str) -> str:
+    """`text` with full-width digits as ASCII, same length."""
+    if text.isascii() or _FULLWIDTH_DIGIT.search(text) is None:
+        return text
+    text = text.translate(HALFWIDTH)
+    return _NUMBER_PUNCTUATION.sub(lambda m: "," if m[0] == "，" else ".", text)

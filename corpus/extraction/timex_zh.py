@@ -22,7 +22,8 @@ DAY = r"(?:3[01]|[12]\d|0?[1-9]|[一二三]?十[一二三四五六七八九]?|[�
 YEAR = r"(?:(?:19|20)\d\d|[一二][〇零一二三四五六七八九]{3})"
 YPART = (
     r"(?P<ypart>上半年|下半年|年初|年底|年末|年中|初|底|末|第?(?P<q>[一二三四1-4])季度"
-    r"|前(?P<nq>[三3])季度|(?P<season>[春夏秋冬])(?:季|天))"
+    r"|前(?P<nq>[三3])季度|(?P<season>[春夏秋冬])(?:季|天)"
+    r"|[前首](?P<nm>1[01]|[2-9]|十一|[二三四五六七八九十])\s*[个個]月)"
 )
 MPART = r"(?P<mpart>上旬|中旬|下旬|初|底|末)"
 
@@ -106,6 +107,10 @@ def _with_parts(m: re.Match[str], y: int | None, ctx: Ctx) -> Cand | None:
             return _date(m, f"{y:04d}-Q{q}", c.quarter(y, q))
         if gd.get("nq"):
             return _date(m, f"{y:04d}", f"{y:04d}-01/{y:04d}-09")
+        if gd.get("nm"):
+            # 今年首5個月, 2024年前8个月: January to the Nth month.
+            last = _num(gd["nm"])
+            return _date(m, f"{y:04d}", f"{y:04d}-01/{y:04d}-{last:02d}")
         if gd.get("season"):
             code = {"春": "SP", "夏": "SU", "秋": "FA", "冬": "WI"}[gd["season"]]
             return _date(m, f"{y:04d}-{code}", f"{y:04d}-{c.SEASON_CODES[code]}")

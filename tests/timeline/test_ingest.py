@@ -68,6 +68,7 @@ def test_extract_prints_one_json_object_per_file_and_writes_nothing(article):
         "amounts",
         "entities",
         "confidence",
+        "notes",
     }
     assert deal["date"] == {
         "edtf": "2024-06-11",
@@ -364,3 +365,17 @@ def test_parallel_ingests_of_one_file_store_it_once_and_refuse_clearly(
     assert refused.startswith("ingest: nothing was written.")
     assert f"{article}: {ALREADY_BEING_INGESTED}; nothing was duplicated" in refused
     assert_stored_once(article)
+
+
+def test_a_guessed_publication_year_is_flagged_for_the_editor(tmp_path):
+    path = tmp_path / "yearless.txt"
+    path.write_text(
+        "Regulator approves listings\n\n(Example News) Sept. 23 -- The securities"
+        " regulator approved the listing of a biotech firm on Monday, after rule"
+        " changes made in 2024 and 2025.\n"
+    )
+
+    run("ingest", str(path))
+
+    event = Event.objects.get(date_edtf="2025-09-22")
+    assert "publication date 2025-09-23 is inferred" in event.review_note

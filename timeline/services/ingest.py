@@ -198,7 +198,8 @@ def _create_event(
         # Waiting since ingest: the review queue orders by submission time.
         submitted_at=timezone.now(),
         review_note="Proposed by the extractor from "
-        f"{document.source_name or document.title}.",
+        f"{document.source_name or document.title}."
+        + "".join(f" Check: {note}." for note in candidate.notes),
     )
     event.full_clean()
     event._change_reason = CHANGE_REASON

@@ -175,7 +175,7 @@ HEADER_CASES = [
         "Company X raises Series B funding",
         "PRNewswire",
         "",
-        None,
+        D(2025, 7, 11),
         "en",
         id="wire-dateline",
     ),
@@ -395,3 +395,51 @@ def test_parse_date_string_accepts_common_forms(
 def test_parse_date_string_rejects_and_names_the_value(value: str) -> None:
     with pytest.raises(ValueError, match=repr(value).replace("\\", "\\\\")):
         parse_date_string(value)
+
+
+BODY_DATE_CASES = [
+    pytest.param(
+        " date 2024-05-06 With support from the city, this year's health fair drew"
+        " more than 300 exhibitors from eleven provinces and regions.\n",
+        D(2024, 5, 6),
+        "",
+        id="stored-date-prefix-glued-to-the-body",
+    ),
+    pytest.param(
+        "Example Pharma Announces Closing of License\n\n"
+        "SUZHOU and BOSTON, Mass., May 6, 2024 (EXAMPLE WIRE) -- Example Pharma"
+        " today announces the closing of its license agreement with a partner.\n",
+        D(2024, 5, 6),
+        "",
+        id="press-release-dateline-with-several-places",
+    ),
+    pytest.param(
+        "Regulator speeds up listings\n\n(Example News) Sept. 23 -- The regulator"
+        " approved three listings after rule changes made in 2024 and 2025, it"
+        " said in a statement on its website.\n",
+        D(2025, 9, 23),
+        "day and month from the dateline; the year is the latest the text mentions",
+        id="yearless-dateline-takes-the-latest-year-mentioned",
+    ),
+    pytest.param(
+        "医保目录调整完成\n示例社北京3月8日电 (记者 王明)据示例部门8日消息,2023年度目录"
+        "调整工作已顺利结束,共有20个药品新增进入目录。\n",
+        D(2023, 3, 8),
+        "day and month from the dateline; the year is the latest the text mentions",
+        id="zh-yearless-dateline",
+    ),
+    pytest.param(
+        "Regulator speeds up listings\n\n(Example News) Sept. 23 -- The regulator"
+        " approved three listings after recent rule changes, it said in a"
+        " statement on its website.\n",
+        None,
+        "",
+        id="yearless-dateline-without-any-year-stays-undated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "published_on", "note"), BODY_DATE_CASES)
+def test_parse_header_reads_the_date_a_body_opens_with(text, published_on, note):
+    header = parse_header(text)
+    assert (header.published_on, header.date_note) == (published_on, note)

@@ -1,0 +1,226 @@
+"""Which tagged dates may date an event: page furniture and names that carry a
+year are not events, and "recently"/近日 date the news hook to the publication.
+
+A date in a page's furniture ("Release date: …", "时间:2015-06-30 来源:…",
+" date 2023-09-04", "(Agency) 13:16, October 29, 2019") only says when the
+page was made; a year inside a name ("Healthy China 2030", "《关于…2023年度…
+的通知》", the "2023 … White Paper", 董事会2024年第六次临时会议) says nothing
+about when the event happened.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from corpus.extraction.timex import Timex
+
+__all__ = [
+    "approximate_now",
+    "is_comparison_base",
+    "is_furniture",
+    "is_in_name",
+    "is_not_prose",
+    "is_phase_length",
+]
+
+# A label right before the date on its line: the page's own date field.
+_LABEL_BEFORE = re.compile(
+    r"(?:^|[\s|｜(（\[【])(?:date[d]?|time|release\s+date|published(?:\s+on)?"
+    r"|updated(?:\s+on)?|posted(?:\s+on)?|last\s+updated|发布时间|发布日期|發布日期"
+    r"|發布時間|更新时间|时间|時間|日期)\s*[:：]?\s*\Z",
+    re.IGNORECASE,
+)
+# A clock time next to the date: a timestamp, not a date in prose.
+_CLOCK_AFTER = re.compile(r"[\sT,]*\d{1,2}[:：]\d{2}")
+_CLOCK_BEFORE = re.compile(r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?[\s,]*\Z")
+# Other header fields on the same short line.
+_FIELD_ON_LINE = re.compile(
+    r"(?:来源|來源|作者|编辑|責任編輯|责任编辑|浏览|瀏覽|点击|點擊|字号|字號)\s*[:：]"
+    r"|\b(?:source|author|editor|views?)\s*:",
+    re.IGNORECASE,
+)
+FURNITURE_LINE = 160
+
+# Words that introduce a date in prose: a capitalised word before a bare year
+# is a name only when it is none of these.
+_DATE_WORDS_TEXT = (
+    "in by since from until till to through before after of on during for and or "
+    "the end early mid late spring summer autumn fall winter fy fiscal year q1 q2 "
+    "q3 q4 h1 h2 january february march april may june july august september "
+    "october november december jan feb mar apr jun jul aug sep sept oct nov dec "
+    "around about circa as at between than"
+)
+_DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split())
+_WORD_BEFORE = re.compile(r"([A-Z][A-Za-z]+)\s\Z")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# A year followed by an ordinal meeting or session: 2024年第六次临时会议.
+_ZH_ORDINAL_AFTER = re.compile(
+    r"\s*(?:年度?)?\s*第[一二三四五六七八九十百\d]+[次届屆期]"
+)
+# A quoted English name: short, mostly capitalised words.
+_QUOTE_OPEN = '“"'
+_QUOTE_CLOSE = {"“": "”", '"': '"'}
+_NAME_WORD = re.compile(r"[A-Za-z][\w'’&-]*")
+_MINOR_TEXT = "of and the for in on to a an with &"
+_MINOR = frozenset(_MINOR_TEXT.split())
+
+# Identifiers that look like dates ("batch 1999-12", "job 2023-11") and dates
+# of software releases ("2.3.1 (2024-01-15)").
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?:\b(?:batch|job|lot|build|run|ticket|issue|order|id|no\.?|version|ver\.?|v)"
+    r"|#|\b\d+\.\d+(?:\.\d+)*)\s*[(:=#-]?\s*\Z",
+    re.IGNORECASE,
+)
+# A log line opens with a timestamp; a reference list cites authors, volumes
+# and publishers.
+_LOG_LINE = re.compile(r"\s*\[?\d{4}-\d\d-\d\d[ T]\d\d:\d\d")
+_CITATION_LINE = re.compile(
+    r"\bet al\b|\b(?:19|20)\d\d\s*;\s*\d|\b(?:19|20)\d\d\)?\s*[,;]?\s*\d+\s*\(\d+\)\s*:"
+    r"|\bdoi:|出版社|\[[JMDC]\]",
+    re.IGNORECASE,
+)
+
+
+def is_not_prose(timex: Timex, text: str) -> bool:
+    """Whether the date is an identifier, a log timestamp's line or a
+    citation's year: READMEs, logs and reference lists state no news."""
+    if _IDENTIFIER_BEFORE.search(text, max(0, timex.start - 16), timex.start):
+        return True
+    line_start, line_end = _line_bounds(text, timex.start, timex.end)
+    if _LOG_LINE.match(text, line_start, line_end):
+        return True
+    return _CITATION_LINE.search(text, line_start, line_end) is not None
+
+
+# Relative words that date the news hook itself: the publication date, approximately.
+APPROXIMATE_NOW = frozenset(
+    ["近日", "近期", "日前", "recently", "Recently", "近來", "近来"]
+)
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return line_start, len(text) if line_end < 0 else line_end
+
+
+def is_furniture(timex: Timex, text: str) -> bool:
+    """Whether the date is the page's own date field, not a date in prose."""
+    line_start, line_end = _line_bounds(text, timex.start, timex.end)
+    before = text[max(line_start, timex.start - 40) : timex.start]
+    if _LABEL_BEFORE.search(before):
+        return True
+    if _CLOCK_AFTER.match(text, timex.end, min(line_end, timex.end + 12)):
+        return True
+    if _CLOCK_BEFORE.search(before):
+        return True
+    return (
+        line_end - line_start <= FURNITURE_LINE
+        and _FIELD_ON_LINE.search(text, line_start, line_end) is not None
+    )
+
+
+# "BioWorld Today", "USA Today": a capitalised relative word after a name.
+_RELATIVE_NAMES = frozenset(["Today", "Tomorrow", "Tonight"])
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w&.-]*\s\Z")
+
+
+def is_in_name(timex: Timex, text: str) -> bool:
+    """Whether the date is part of a title or a name."""
+    start, end = timex.start, timex.end
+    if timex.text in _RELATIVE_NAMES:
+        return _CAPITAL_BEFORE.search(text, max(0, start - 30), start) is not None
+    # 《…》 holds titles of documents, laws and plans.
+    opened = text.rfind("《", max(0, start - 80), start)
+    if opened >= 0 and text.find("》", opened, start) < 0:
+        closed = text.find("》", end, end + 120)
+        if closed >= 0:
+            return True
+    if _ZH_ORDINAL_AFTER.match(text, end):
+        return True
+    if not _YEAR.fullmatch(timex.text):
+        return _in_quoted_name(text, start, end)
+    # "Healthy China 2030", "Vision 2030": a proper name before a bare year.
+    word = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if word and word[1].lower() not in _DATE_WORDS:
+        return True
+    return _in_quoted_name(text, start, end)
+
+
+def _in_quoted_name(text: str, start: int, end: int) -> bool:
+    """Inside a short quoted phrase of capitalised words: a report's or a
+    ranking's title ("2023 … White Paper", "Spring 2022 … Ranking")."""
+    window = text[max(0, start - 100) : start]
+    opened = max(window.rfind(q) for q in _QUOTE_OPEN)
+    if opened < 0:
+        return False
+    quote = window[opened]
+    if quote == '"' and window.count('"') % 2 == 0:
+        return False
+    if quote == "“" and "”" in window[opened:]:
+        return False
+    closed = text.find(_QUOTE_CLOSE[quote], end, end + 100)
+    if closed < 0:
+        return False
+    inside = window[opened + 1 :] + text[start:closed]
+    words = [w for w in _NAME_WORD.findall(inside) if w.lower() not in _MINOR]
+    if len(words) < 2 or len(inside) > 120:
+        return False
+    capitalised = sum(w[0].isupper() for w in words)
+    return capitalised >= 0.7 * len(words)
+
+
+# The base a figure is compared with ("the 2010 level", "compared with 2019",
+# 与2019年相比, 较上年同期): its date is not the event's.
+_COMPARED_BEFORE = re.compile(
+    r"(?:\bcompared\s+(?:with|to)|\bthan(?:\s+(?:in|that\s+of))?|\bversus|\bvs\.?"
+    r"|\bfrom\s+the|与|較|较|比|相比于|相較於|相较于|比起)\s*(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+_LEVEL_AFTER = re.compile(r"\s+levels?\b|[\s'’s]*\s+(?:figure|level)s?\b")
+
+
+def is_comparison_base(timex: Timex, text: str) -> bool:
+    """Whether the date only names the base a figure is compared with."""
+    before = text[max(0, timex.start - 20) : timex.start]
+    if _COMPARED_BEFORE.search(before):
+        return True
+    return before.endswith(("the ", "The ")) and (
+        _LEVEL_AFTER.match(text, timex.end) is not None
+    )
+
+
+_OPEN_PAREN = "(（"
+_CLOSE_PAREN = ")）"
+_HAS_YEAR = re.compile(r"\d{4}|年|year", re.IGNORECASE)
+
+
+def is_phase_length(timex: Timex, text: str) -> bool:
+    """A yearless span alone in brackets ("第一阶段(1 - 2 月)") is a length or a
+    schedule step, not a date."""
+    if _HAS_YEAR.search(timex.text):
+        return False
+    before = text[max(0, timex.start - 2) : timex.start].rstrip()
+    after = text[timex.end : timex.end + 2].lstrip()
+    return before[-1:] in _OPEN_PAREN and after[:1] in _CLOSE_PAREN
+
+
+# 近期 and "recently" date the news itself only at the start of a clause; inside
+# one it is commentary ("市场近期对…反应热烈").
+CLAUSE_INITIAL_ONLY = frozenset(["近期", "近來", "近来", "recently", "Recently"])
+_CLAUSE_START = frozenset("\n,，、；;:：。(（")
+
+
+def approximate_now(
+    timex: Timex, text: str, published_on: datetime.date | None
+) -> Timex | None:
+    """近日 / "recently" as the publication date, approximately (`YYYY-MM-DD~`)."""
+    if published_on is None or timex.text not in APPROXIMATE_NOW:
+        return None
+    if timex.text in CLAUSE_INITIAL_ONLY:
+        before = text[max(0, timex.start - 3) : timex.start].strip(" ")
+        if before and before[-1] not in _CLAUSE_START:
+            return None
+    edtf = f"{published_on.isoformat()}~"
+    return Timex(timex.start, timex.end, timex.text, "DATE", timex.value, edtf, "day")

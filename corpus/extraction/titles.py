@@ -1,0 +1,102 @@
+"""Short headlines for candidate events: the fact's clause, without datelines,
+attributions and connectives, cut to at most 90 characters at a clause or
+word boundary (for Chinese, at punctuation)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MAX_TITLE", "headline"]
+
+MAX_TITLE = 90
+# Below this a cut at a clause boundary keeps too little: cut at a word.
+MIN_CLAUSE = 30
+
+_SPACES = re.compile(r"\s+")
+# "BEIJING, Sept. 4 (Xinhua) --", "(Yicai) Sept. 23 --",
+# "HONG KONG, …, March 14, 2023 (GLOBE NEWSWIRE) --", "SHANGHAI, … /PRNewswire/ --"
+_DATELINE = re.compile(
+    r"^(?:[^()\n]{0,120}?\([^)\n]{1,40}\)|[^()\n]{0,120}?/[^/\n]{1,40}/"
+    r"|\([^)\n]{1,40}\)[^()\n]{0,20}?)\s*(?:--|—|–)\s*"
+)
+# 中新社北京1月18日电 (记者 李纯), 上证报中国证券网讯(记者 宋薇萍), 央视网消息:
+_ZH_DATELINE = re.compile(
+    r"^[^，,。\n]{0,24}?(?:\d{1,2}月\d{1,2}日电|网讯|消息[:：])"
+    r"\s*(?:[(（][^)）]{0,20}[)）])?\s*"
+)
+# Openings that say where the fact comes from or how it connects, not what
+# happened.
+_LEADS = re.compile(
+    r"^(?:according to [^,]{0,80},|in addition,|meanwhile,|however,|moreover,"
+    r"|among (?:them|those|these),|of (?:them|those|these),|furthermore,"
+    r"|近日|日前|其中|此外|同时|另外|与此同时"
+    r"|據[^,，]{0,30}(?:消息|報道|統計)|据[^,，]{0,30}(?:消息|报道|统计)"
+    r"|根据[^,，]{0,40}|據悉|据悉|据了解|據了解)[,，:：]?\s*",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_BREAKS = "，,；;：:、）)」』”"
+_EN_BREAKS = (", ", "; ", ": ", " – ", " — ", " - ")
+_TRAILING = ".。;；,，:：、 "
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "that",
+        "which",
+        "who",
+        "its",
+        "their",
+        "his",
+        "her",
+    ]
+)
+
+
+def headline(text: str) -> str:
+    """A headline of at most MAX_TITLE characters from a sentence or clause."""
+    if "  " in text or not text.isprintable():
+        text = _SPACES.sub(" ", text)
+    title = text.strip()
+    if "--" in title or "—" in title or "–" in title:
+        title = _DATELINE.sub("", title, count=1)
+    if _CJK.search(title[:30]):
+        title = _ZH_DATELINE.sub("", title, count=1)
+    title = _LEADS.sub("", title, count=1)
+    title = title.strip().rstrip(_TRAILING)
+    if title[:1].islower():
+        title = title[0].upper() + title[1:]
+    if len(title) <= MAX_TITLE:
+        return title
+    limit = MAX_TITLE - 1  # room for the ellipsis
+    if _CJK.search(title):
+        cut = max(title.rfind(mark, 0, limit) for mark in _ZH_BREAKS)
+        if cut >= MIN_CLAUSE // 2:
+            return title[:cut].rstrip(_TRAILING) + "…"
+        return title[:limit].rstrip(_TRAILING) + "…"
+    cut = max(title.rfind(mark, 0, limit) for mark in _EN_BREAKS)
+    if cut < MIN_CLAUSE:
+        cut = title.rfind(" ", 0, limit)
+    if cut < MIN_CLAUSE:
+        cut = limit
+    title = title[:cut].rstrip(_TRAILING)
+    # "… consultations in…" reads as a fragment: end on a content word.
+    while (last := title.rfind(" ")) > MIN_CLAUSE and (
+        title[last + 1 :].lower() in _FUNCTION_WORDS
+    ):
+        title = title[:last].rstrip(_TRAILING)
+    return title + "…"

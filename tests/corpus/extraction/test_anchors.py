@@ -1,0 +1,199 @@
+"""Dates that may not date an event: page furniture, names carrying a year,
+comparison bases and phase lengths; 近日/recently dating the news hook."""
+
+import datetime
+
+import pytest
+
+from corpus.extraction.events import extract_events
+
+ANCHOR = datetime.date(2024, 9, 12)
+
+
+def _dates(text: str) -> list[str]:
+    return [c.date.edtf for c in extract_events(text, published_on=ANCHOR)]
+
+
+NOT_EVENTS = [
+    pytest.param(
+        "Release date: 2024-09-12\nThe hospital group said it would hire more nurses.",
+        id="release-date-label",
+    ),
+    pytest.param(
+        "时间:2024-09-10 来源:健康日报 点击:233次\n"
+        "该医院表示将继续扩大门诊服务规模和范围。",
+        id="zh-time-source-line",
+    ),
+    pytest.param(
+        "(Example Daily Online) 13:16, October 29, 2019 The city hospital association"
+        " spoke about staffing and training for young doctors.",
+        id="timestamp-with-clock",
+    ),
+    pytest.param(
+        " date 2024-09-12 Exhibitors from many provinces showed their newest"
+        " imaging devices to the visitors.",
+        id="stored-date-prefix",
+    ),
+    pytest.param(
+        "The province promotes the Healthy Region 2035 programme among its"
+        " rural clinics and county hospitals.",
+        id="year-in-programme-name",
+    ),
+    pytest.param(
+        "According to the “2023 Regional Digital Health White Paper,” hospitals"
+        " are adopting cloud records.",
+        id="year-in-quoted-report-title",
+    ),
+    pytest.param(
+        "根据《关于做好2023年度医疗机构评审工作的通知》要求,各医院逐项梳理了评审材料和整改清单。",
+        id="zh-year-in-document-title",
+    ),
+    pytest.param(
+        "公司召开董事会2024年第六次临时会议,审议了关于调整组织架构和管理制度的相关议案。",
+        id="zh-year-before-ordinal-meeting",
+    ),
+    pytest.param(
+        "第一阶段:设备评估与网络改造工作安排(1 - 2 月)",
+        id="zh-phase-length-in-brackets",
+    ),
+    pytest.param(
+        "Example Health Today spoke with several investors about the sector's outlook.",
+        id="today-in-a-name",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS)
+def test_furniture_and_names_propose_no_event(text):
+    assert _dates(text) == []
+
+
+COMPARISONS = [
+    pytest.param(
+        "Output should double from the 2010 level by 2015, the plan says.",
+        ["2015"],
+        id="en-the-year-level",
+    ),
+    pytest.param(
+        "与2019年相比,同类产品平均价格在本轮采购中下降了93%,节约费用明显。",
+        [],
+        id="zh-compared-with-year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COMPARISONS)
+def test_comparison_base_does_not_date_the_event(text, expected):
+    assert _dates(text) == expected
+
+
+HOOKS = [
+    pytest.param(
+        "近日,某市卫生健康委发布了关于推进智慧医院建设的实施方案。",
+        "2024-09-12~",
+        id="zh-jinri-at-start",
+    ),
+    pytest.param(
+        "该市医院门诊量在今年上半年保持增长,市场近期对互联网医院的关注度也明显上升了不少。",
+        "2024-01/2024-06",
+        id="zh-jinqi-mid-clause-is-commentary",
+    ),
+    pytest.param(
+        "Recently, the provincial health commission issued guidelines on"
+        " telemedicine fees.",
+        "2024-09-12~",
+        id="en-recently-at-start",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "edtf"), HOOKS)
+def test_recently_dates_the_news_hook_approximately(text, edtf):
+    assert _dates(text) == [edtf]
+
+
+def test_recently_inside_a_clause_is_description():
+    text = (
+        "The hospital has recently become a training centre for rural doctors"
+        " and nurses."
+    )
+    assert _dates(text) == []
+
+
+CONTEXT = [
+    pytest.param(
+        "In July, two device makers applied for a listing in Hong Kong, marking the"
+        " first filings of the third quarter of 2024.",
+        ["2024-07"],
+        id="month-inside-its-quarter-and-year-is-one-event",
+    ),
+    pytest.param(
+        "As of May 31, 2024, 60 hospitals in the province had deployed the model.\n"
+        "Among them, 12 hospitals trained vertical models of their own on local"
+        " records.",
+        ["2024-05-31", "2024-05-31"],
+        id="among-them-takes-the-date-of-the-sentence-before",
+    ),
+    pytest.param(
+        "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"
+        "全年30项市级绩效任务全部完成,210件建议提案全部办理完毕。",
+        ["2023"],
+        id="zh-paragraph-opening-year-dates-the-next-sentence",
+    ),
+    pytest.param(
+        "公司今年首5個月錄得首筆營運收入,主要來自新藥在內地的銷售。",
+        ["2024-01/2024-05"],
+        id="zh-first-n-months",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTEXT)
+def test_dates_from_context(text, expected):
+    assert _dates(text) == expected
+
+
+def test_paragraph_opening_year_quotes_both_sentences():
+    text = (
+        "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"
+        "全年30项市级绩效任务全部完成,210件建议提案全部办理完毕。"
+    )
+    (candidate,) = extract_events(text, published_on=ANCHOR)
+    assert candidate.quote == text
+
+
+FULL_WIDTH = [
+    pytest.param(
+        "２０２４年３月，公司完成新一轮融资。", "２０２４年３月", "2024-03", id="date"
+    ),
+    pytest.param(
+        "該院於２０２３年１２月５日正式開診。",
+        "２０２３年１２月５日",
+        "2023-12-05",
+        id="day",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quoted", "edtf"), FULL_WIDTH)
+def test_full_width_digits_keep_exact_offsets(text, quoted, edtf):
+    from corpus.extraction.timex import tag_dates
+
+    (timex,) = tag_dates(text, anchor=ANCHOR)
+    assert (timex.text, timex.edtf) == (quoted, edtf)
+    assert text[timex.start : timex.end] == quoted
+
+
+def test_full_width_amount_keeps_the_source_text():
+    from decimal import Decimal
+
+    from corpus.extraction.amounts import extract_amounts
+
+    text = "公司以自有资金５，０００万元投资建设新厂房。"
+    (amount,) = extract_amounts(text)
+    assert (amount.text, amount.value, amount.currency) == (
+        "５，０００万元",
+        Decimal("50000000"),
+        "CNY",
+    )
+    assert text[amount.start : amount.end] == amount.text

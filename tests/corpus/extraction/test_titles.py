@@ -1,0 +1,60 @@
+"""Candidate titles: at most 90 characters, without datelines or attributions,
+cut at a clause or word boundary (Chinese at punctuation), never mid-word."""
+
+import pytest
+
+from corpus.extraction.titles import MAX_TITLE, headline
+
+LONG_EN = (
+    "The provincial health commission approved a pilot programme for remote"
+    " consultations in 40 county hospitals, which will share imaging records"
+    " with the city's top hospitals over the next two years"
+)
+LONG_ZH = (
+    "市卫生健康委与三家医院签署合作协议,共同建设区域医学影像中心,计划在两年内覆盖全市所有社区卫生服务中心,"
+    "并逐步向周边县区开放远程会诊服务,提升基层医疗机构的诊断能力和服务水平,让群众在家门口享受优质医疗资源"
+)
+
+CASES = [
+    pytest.param(
+        "BEIJING, May 6 (Example Agency) -- The city opened a new children's"
+        " hospital on Monday.",
+        "The city opened a new children's hospital on Monday",
+        id="wire-dateline-removed",
+    ),
+    pytest.param(
+        "示例社北京3月8日电 (记者 王明)市卫生健康委8日发布了新的分级诊疗方案。",
+        "市卫生健康委8日发布了新的分级诊疗方案",
+        id="zh-dateline-removed",
+    ),
+    pytest.param(
+        "According to the annual report, revenue rose 12% in 2023.",
+        "Revenue rose 12% in 2023",
+        id="attribution-removed",
+    ),
+    pytest.param(
+        "近日,某市医保局发布了关于门诊共济保障的实施细则。",
+        "某市医保局发布了关于门诊共济保障的实施细则",
+        id="zh-recently-lead-removed",
+    ),
+    pytest.param(
+        LONG_EN,
+        "The provincial health commission approved a pilot programme for remote"
+        " consultations…",
+        id="long-en-cut-at-a-word-boundary",
+    ),
+    pytest.param(
+        LONG_ZH,
+        "市卫生健康委与三家医院签署合作协议,共同建设区域医学影像中心,"
+        "计划在两年内覆盖全市所有社区卫生服务中心,并逐步向周边县区开放远程会诊服务,"
+        "提升基层医疗机构的诊断能力和服务水平…",
+        id="long-zh-cut-at-punctuation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_headline(text, expected):
+    title = headline(text)
+    assert title == expected
+    assert len(title) <= MAX_TITLE
