@@ -126,6 +126,31 @@ def test_document_update_needs_change_document():
         )
 
 
+def test_only_an_editor_changes_a_document_published_events_cite():
+    document = DocumentFactory(title="Cited publicly")
+    CitationFactory(
+        document=document, event=EventFactory(status=Event.Status.PUBLISHED)
+    )
+    with pytest.raises(PermissionDenied):
+        document_update(document=document, data={"title": "x"}, user=curator())
+
+    document_update(document=document, data={"title": "Fixed"}, user=editor())
+
+    assert Document.objects.get(pk=document.pk).title == "Fixed"
+
+
+def test_document_history_page_lists_the_edit(client):
+    document = DocumentFactory(title="Before")
+    user = curator()
+    document_update(document=document, data={"title": "After"}, user=user)
+    client.force_login(user)
+
+    response = client.get(reverse("admin:corpus_document_history", args=[document.pk]))
+
+    assert response.status_code == 200
+    assert "Edited title" in response.content.decode()
+
+
 # -- undated ingest and re-dating ----------------------------------------------
 
 
@@ -139,6 +164,26 @@ def test_undated_article_keeps_its_relative_candidates_flagged(undated):
     assert NEEDS_DATE not in candidate(undated, "March 3, 2021").review_note
     citation = last_month.citations.get()
     assert undated.text[citation.start : citation.end] == citation.quote
+
+
+def test_undated_candidates_are_not_matched_to_existing_events(tmp_path):
+    # An event in this month would take "last month read against today" as a
+    # new source if the guessed date were matched.
+    today = datetime.date.today()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    EventFactory(
+        title="Shanghai hospital group cooperation agreement Fudan University",
+        kind__slug="collaboration",
+        date_edtf=last_month,
+        status=Event.Status.PUBLISHED,
+    )
+    path = tmp_path / "undated.txt"
+    path.write_text(UNDATED, encoding="utf-8")
+
+    report = documents_ingest(paths=[path])
+
+    assert report.citations_added == 0
+    assert report.events_needing_a_date == 2
 
 
 def test_setting_the_date_redates_last_month_and_clears_the_flag(undated):

@@ -15,22 +15,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from corpus.extraction.events import EventCandidate, extract_events
 from corpus.models import Document
 from timeline.models import Citation, Event
+from timeline.selectors.documents import document_candidates, published_relying_on
 from timeline.services.events import change_reason, delete_with_history
 from timeline.services.ingest import NEEDS_DATE
 from timeline.services.loading import event_fingerprint
 from timeline.services.review import events_reject
+from timeline.services.revisions import catalog_change_check
 
 # What a curator may change about a document; `text` never changes.
 EDITABLE_FIELDS = frozenset(
     {"title", "publisher", "author", "url", "published_on", "language"}
 )
-UNREVIEWED = (Event.Status.DRAFT, Event.Status.IN_REVIEW)
 
 
 class DocumentInUse(ValueError):
@@ -82,22 +82,6 @@ def _require(user: Any, perm: str) -> None:
         raise PermissionDenied(f"You do not have the permission {perm!r}.")
 
 
-def document_candidates(document: Document) -> QuerySet[Event]:
-    """Extracted events still waiting for review whose only source is `document`."""
-    cites = Citation.objects.filter(event=OuterRef("pk"))
-    # Exists rather than a join: no DISTINCT, so callers may lock the rows.
-    return (
-        Event.objects.filter(
-            Exists(cites.filter(document=document)),
-            origin=Event.Origin.EXTRACTED,
-            status__in=UNREVIEWED,
-            merged_into__isnull=True,
-        )
-        .exclude(Exists(cites.exclude(document=document)))
-        .order_by("pk")
-    )
-
-
 def is_untouched(event: Event) -> bool:
     """Whether the event is still exactly what the extractor proposed."""
     return bool(event.extracted_fingerprint) and (
@@ -110,7 +94,9 @@ def document_update(
 ) -> DocumentUpdateReport:
     """Apply `data` (keys from EDITABLE_FIELDS) to `document`, with history.
 
-    Needs `corpus.change_document`. When the publication date is set or
+    Needs `corpus.change_document`, and an editor's permission once a
+    published event cites the document (its details show publicly). When the
+    publication date is set or
     changes, the document's untouched candidates are re-dated against it
     (`report.redated`); candidates a person changed are listed in
     `report.kept` and left as they are.
@@ -121,6 +107,7 @@ def document_update(
         raise ValidationError(
             dict.fromkeys(sorted(unknown), "This field cannot be changed here.")
         )
+    catalog_change_check(obj=document, user=user)
     with transaction.atomic():
         stored = Document.objects.select_for_update().get(pk=document.pk)
         report = DocumentUpdateReport(document=document)
@@ -203,23 +190,6 @@ def _redate(document: Document, user: Any, report: DocumentUpdateReport) -> None
             )
 
 
-def published_relying_on(document: Document) -> list[Event]:
-    """Published events whose only accepted source is `document`."""
-    other_accepted = Citation.objects.filter(
-        event=OuterRef("pk"), needs_review=False
-    ).exclude(document=document)
-    return list(
-        Event.objects.filter(
-            status=Event.Status.PUBLISHED,
-            citations__document=document,
-            citations__needs_review=False,
-        )
-        .exclude(Exists(other_accepted))
-        .distinct()
-        .order_by("pk")
-    )
-
-
 def document_retract(*, document: Document, user: Any, reason: str) -> RetractReport:
     """Take a wrong or withdrawn article out of the review queue in one step.
 
@@ -277,8 +247,6 @@ __all__ = [
     "EDITABLE_FIELDS",
     "Redating",
     "RetractReport",
-    "document_candidates",
     "document_retract",
     "document_update",
-    "published_relying_on",
 ]

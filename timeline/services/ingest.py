@@ -174,7 +174,9 @@ def _store_article(
     report.documents_created.append(article.label)
     report.documents.append(document)
     for number, candidate in enumerate(article.events, start=1):
-        match = _matching_event(candidate)
+        undated = number - 1 in article.undated
+        # A date read against today is a guess: match nothing on it.
+        match = None if undated else _matching_event(candidate)
         if match is not None:
             _, created = Citation.objects.get_or_create(
                 event=match,
@@ -187,7 +189,6 @@ def _store_article(
             if created:
                 report.matched_events.append(match)
             continue
-        undated = number - 1 in article.undated
         report.events.append(
             _create_event(
                 candidate,
