@@ -229,6 +229,22 @@ def test_changing_the_date_again_leaves_a_curator_edited_candidate_alone(undated
     assert edited.pk not in {r.event.pk for r in report.redated}
 
 
+def test_candidates_ingested_before_fingerprints_are_judged_by_history(undated):
+    user = curator()
+    edited = candidate(undated, "late September")
+    event_update(
+        event=edited, data={"summary": "Checked"}, user=user, expected_version=1
+    )
+    Event.objects.update(extracted_fingerprint="")
+
+    report = document_update(
+        document=undated, data={"published_on": datetime.date(2024, 5, 10)}, user=user
+    )
+
+    assert candidate(undated, "last month").date_edtf == "2024-04"
+    assert [e.pk for e in report.kept] == [edited.pk]
+
+
 def test_admin_edit_of_the_date_reports_the_redated_candidates(client, undated):
     client.force_login(curator())
     url = reverse("admin:corpus_document_change", args=[undated.pk])

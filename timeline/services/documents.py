@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from corpus.extraction.events import EventCandidate, extract_events
 from corpus.models import Document
-from timeline.models import Citation, Event
+from timeline.models import Amount, Citation, Event, EventEntity
 from timeline.selectors.documents import document_candidates, published_relying_on
 from timeline.services.events import change_reason, delete_with_history
+from timeline.services.ingest import CHANGE_REASON as INGEST_REASON
 from timeline.services.ingest import NEEDS_DATE
 from timeline.services.loading import event_fingerprint
 from timeline.services.review import events_reject
@@ -84,8 +85,17 @@ def _require(user: Any, perm: str) -> None:
 
 def is_untouched(event: Event) -> bool:
     """Whether the event is still exactly what the extractor proposed."""
-    return bool(event.extracted_fingerprint) and (
-        event_fingerprint(event) == event.extracted_fingerprint
+    if event.extracted_fingerprint:
+        return event_fingerprint(event) == event.extracted_fingerprint
+    # Ingested before the fingerprint was kept: trust the history instead. The
+    # event row must carry only ingest's record and its sources, amounts and
+    # entity links none but their creation.
+    reasons = set(event.history.values_list("history_change_reason", flat=True))
+    if reasons != {INGEST_REASON}:
+        return False
+    return not any(
+        model.history.filter(event_id=event.pk).exclude(history_type="+").exists()
+        for model in (Citation, Amount, EventEntity)
     )
 
 
@@ -96,10 +106,9 @@ def document_update(
 
     Needs `corpus.change_document`, and an editor's permission once a
     published event cites the document (its details show publicly). When the
-    publication date is set or
-    changes, the document's untouched candidates are re-dated against it
-    (`report.redated`); candidates a person changed are listed in
-    `report.kept` and left as they are.
+    publication date is set or changes, the document's untouched candidates
+    are re-dated against it (`report.redated`); candidates a person changed
+    are listed in `report.kept` and left as they are.
     """
     _require(user, "corpus.change_document")
     unknown = set(data) - EDITABLE_FIELDS
