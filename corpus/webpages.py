@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import htmldate
 import trafilatura
 
-from corpus.reading import ArticleReadError, decode_article
+from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 
 __all__ = ["WebPage", "is_html_name", "read_web_page"]
 
@@ -44,7 +44,7 @@ def read_web_page(data: bytes | str, *, name: str, url: str = "") -> WebPage:
     html = (
         data
         if isinstance(data, str)
-        else decode_article(data, name=name, fallback_encodings=("gb18030", "big5"))
+        else decode_article(data, name=name, fallback_encodings=FALLBACK_ENCODINGS)
     )
     page = trafilatura.bare_extraction(
         html,
