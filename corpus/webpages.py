@@ -20,6 +20,9 @@ from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 __all__ = ["WebPage", "is_html_name", "read_web_page"]
 
 HTML_SUFFIXES = (".html", ".htm")
+# Below this, what trafilatura falls back to is a menu or a caption, not an
+# article ("Home"): refuse the page rather than store it.
+MIN_TEXT_CHARS = 40
 HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 
 
@@ -54,7 +57,7 @@ def read_web_page(data: bytes | str, *, name: str, url: str = "") -> WebPage:
         include_tables=False,
     )
     text = (page.text or "").strip() if page is not None else ""
-    if not text:
+    if len(text) < MIN_TEXT_CHARS:
         raise ArticleReadError(f"{name}: no article text found in the page")
     lang = HTML_LANG.search(html)
     return WebPage(

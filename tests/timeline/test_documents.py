@@ -436,3 +436,41 @@ def test_ingest_command_reads_html_with_its_url(tmp_path):
     assert document.url == ORIGINAL
     assert "Subscribe" not in document.text
     assert "1 stored" in out.getvalue()
+
+
+def test_a_page_without_article_text_stores_nothing_and_says_why(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(curator())
+    response = client.post(
+        reverse("admin:corpus_document_add_articles"),
+        {
+            "files": [
+                SimpleUploadedFile("hangzhou.html", PAGE.encode(), "text/html"),
+                SimpleUploadedFile(
+                    "empty.html", b"<html><body><nav>Home</nav></body></html>"
+                ),
+            ]
+        },
+    )
+
+    page = response.content.decode()
+    assert "Nothing was stored" in page and "empty.html" in page
+    assert not Document.objects.exists()
+
+
+def test_one_url_for_several_articles_is_refused(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(curator())
+    response = client.post(
+        reverse("admin:corpus_document_add_articles"),
+        {
+            "files": [SimpleUploadedFile("hangzhou.html", PAGE.encode())],
+            "pasted_text": UNDATED,
+            "url": ORIGINAL,
+        },
+    )
+
+    assert "A URL names one article" in response.content.decode()
+    assert not Document.objects.exists()
