@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import Count, QuerySet
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.models import Document, Publisher
+
+NO_DATE = "no publication date"
 
 
 class EstimatedCountPaginator(Paginator):
@@ -66,15 +70,54 @@ class PublisherAdmin(BigTableAdmin):
         return obj.document_total
 
 
+class PublicationDateFilter(admin.SimpleListFilter):
+    """Documents without a date: their relative dates ("last month") wait on one."""
+
+    title = "publication date"
+    parameter_name = "dated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has a publication date"), ("no", "No publication date")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(published_on__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(published_on__isnull=False)
+        return queryset
+
+
 @admin.register(Document)
-class DocumentAdmin(BigTableAdmin):
-    list_display = ["title", "publisher", "published_on", "language", "source_name"]
-    list_filter = ["language", "publisher"]
+class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "publisher",
+        "publication_date",
+        "language",
+        "source_name",
+    ]
+    list_filter = [PublicationDateFilter, "language", "publisher"]
     list_select_related = ["publisher"]
     search_fields = ["title", "source_name", "url", "publisher__name"]
     autocomplete_fields = ["publisher"]
     date_hierarchy = "published_on"
-    readonly_fields = ["sha256", "created_at", "updated_at"]
+    readonly_fields = ["sha256", "created_at", "updated_at", "publication_date"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="published", ordering="published_on")
+    def publication_date(self, obj: Document) -> str:
+        if obj.published_on is None:
+            return format_html(
+                '<strong class="no-publication-date" style="color:#ba2121">'
+                "⚠ {}</strong>",
+                NO_DATE,
+            )
+        return obj.published_on.isoformat()
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        # Edits go through the admin form (and re-date candidates); a revert
+        # from history would skip that, and history holds no text.
+        return True
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -8,6 +8,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 def text_sha256(text: str) -> str:
@@ -46,6 +47,9 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Metadata edits are tracked; the text never changes, so history leaves it
+    # (and its hash) out to stay small.
+    history = HistoricalRecords(excluded_fields=["text", "sha256"])
 
     class Meta:
         ordering = ["-published_on", "id"]

@@ -48,6 +48,8 @@ def ensure_editorial_groups() -> None:
     the permissions back but not data-migration rows such as these groups.
     """
     groups = import_module("timeline.migrations.0004_editorial_groups").GROUPS
+    later = [("corpus", "change_document")]  # migration 0011
+    groups = {name: [*wanted, *later] for name, wanted in groups.items()}
     for name, wanted in groups.items():
         group, created = Group.objects.get_or_create(name=name)
         if created:

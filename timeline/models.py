@@ -239,12 +239,17 @@ class Event(models.Model):
     # means a curator changed the event, and the loader leaves it alone.
     seed_hash = models.CharField(max_length=64, blank=True, editable=False)
     seed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    # The same for `ingest`: the candidate's fingerprint as the extractor left
+    # it. Re-dating a document's candidates only touches those still matching.
+    extracted_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["seed_hash", "seed_fingerprint"])
+    history = HistoricalRecords(
+        excluded_fields=["seed_hash", "seed_fingerprint", "extracted_fingerprint"]
+    )
 
     objects = EventQuerySet.as_manager()
 

@@ -2,24 +2,32 @@
 text highlighted and linked to its event, and the list of citing events.
 
 Registered here, over corpus's DocumentAdmin, because corpus never imports
-timeline.
+timeline. Curators edit a document's metadata through services.documents (a
+new date re-dates its candidates), add articles through the ingest service,
+and editors retract a wrong upload in one action.
 """
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from corpus.admin import DocumentAdmin, PublisherAdmin
 from corpus.models import Document, Publisher
 from timeline.admin.catalog import PublicCatalogMixin
+from timeline.admin.forms import AddArticlesForm, ReasonForm
 from timeline.models import Citation
 from timeline.selectors import Span, citation_count, highlight_spans
+from timeline.services import documents as document_services
+from timeline.services.ingest import IngestError, documents_ingest
 
 
 class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "citation_count"]
+    actions = ["retract"]
 
     def get_queryset(self, request):
         return (
@@ -46,7 +54,7 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
                         "publisher",
                         "author",
                         "url",
-                        ("language", "published_on"),
+                        ("language", "published_on", "publication_date"),
                         "source_name",
                     ]
                 },
@@ -61,6 +69,142 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
                 },
             ),
         ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in document_services.EDITABLE_FIELDS
+        }
+        report = document_services.document_update(
+            document=obj, data=data, user=request.user
+        )
+        for redating in report.redated:
+            self.message_user(request, f"Re-dated {redating}.", messages.INFO)
+        if report.kept:
+            listed = "; ".join(f"#{e.pk} “{e.title}”" for e in report.kept)
+            self.message_user(
+                request,
+                f"Left as they are (changed by a person since ingest): {listed}.",
+                messages.WARNING,
+            )
+
+    # -- retract ---------------------------------------------------------------
+
+    def has_retract_permission(self, request) -> bool:
+        user = request.user
+        return user.has_perm("timeline.publish_event") and user.has_perm(
+            "timeline.reject_event"
+        )
+
+    @admin.action(
+        description="Retract: reject its unreviewed candidates, detach its "
+        "flagged sources (asks for a reason)",
+        permissions=["retract"],
+    )
+    def retract(self, request, queryset):
+        form = ReasonForm(
+            request.POST if "apply" in request.POST else None, required=True
+        )
+        if not form.is_bound or not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/corpus/document/retract.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": "Retract documents",
+                    "action": "retract",
+                    "documents": queryset,
+                    "form": form,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for document in queryset:
+            try:
+                report = document_services.document_retract(
+                    document=document,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except (
+                PermissionDenied,
+                ValidationError,
+                document_services.DocumentInUse,
+            ) as exc:
+                text = exc.messages[0] if isinstance(exc, ValidationError) else exc
+                self.message_user(request, str(text), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                f"Retracted “{document.title}”: {len(report.rejected)} candidates "
+                f"rejected, {len(report.detached)} flagged sources detached"
+                + (
+                    "; still cited by "
+                    + ", ".join(f"#{e.pk}" for e in report.still_citing)
+                    if report.still_citing
+                    else ""
+                )
+                + ".",
+                messages.SUCCESS,
+            )
+        return None
+
+    # -- add articles ----------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "add-articles/",
+                self.admin_site.admin_view(self.add_articles_view),
+                name=f"{opts.app_label}_{opts.model_name}_add_articles",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_add_articles_permission(self, request) -> bool:
+        return self.has_add_permission(request) and request.user.has_perm(
+            "timeline.add_event"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            **(extra_context or {}),
+            "can_add_articles": self.has_add_articles_permission(request),
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    def add_articles_view(self, request):
+        if not self.has_add_articles_permission(request):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = AddArticlesForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    report = documents_ingest(articles=form.articles())
+                except IngestError as exc:
+                    form.add_error(None, f"Nothing was stored. {exc}")
+                else:
+                    form = AddArticlesForm()
+        else:
+            form = AddArticlesForm()
+        return TemplateResponse(
+            request,
+            "admin/corpus/document/add_articles.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Add articles",
+                "form": form,
+                "report": report,
+                "media": self.media + form.media,
+            },
+        )
 
     def _citations(self, obj: Document) -> list[Citation]:
         if not hasattr(obj, "_admin_citations"):

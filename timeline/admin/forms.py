@@ -1,5 +1,6 @@
-"""Admin forms: the event form with its version check, and the citation form
-that finds a pasted quote's offsets in the document."""
+"""Admin forms: the event form with its version check, the citation form
+that finds a pasted quote's offsets in the document, and the form that adds
+articles (uploads or pasted text) through the ingest service."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from timeline.models import Citation, Event
 from timeline.services.citations import QuoteNotFound, quote_locate
 from timeline.services.events import describe_changes_since
+from timeline.services.ingest import ArticleInput
 
 
 class EventForm(forms.ModelForm):
@@ -187,3 +189,94 @@ class MergeForm(forms.Form):
 def _same(a, b) -> bool:
     """Form and history values compare as text ("" and None alike)."""
     return str("" if a is None else a) == str("" if b is None else b)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        accept = {"accept": ".txt,.html,.htm"}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=accept))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class AddArticlesForm(forms.Form):
+    """Articles to store: uploaded .txt/.html files and/or one pasted text.
+
+    The metadata fields apply to every article given; left empty, each
+    article's own header (or the page's markup) says.
+    """
+
+    files = MultipleFileField(
+        required=False, help_text="Plain text (.txt) or saved web pages (.html)."
+    )
+    pasted_text = forms.CharField(
+        label="or paste the article",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+    )
+    url = forms.URLField(
+        label="URL", required=False, max_length=2000, assume_scheme="https"
+    )
+    publisher = forms.CharField(required=False, max_length=200)
+    author = forms.CharField(required=False, max_length=200)
+    language = forms.CharField(
+        required=False, max_length=16, help_text="en, zh… (empty: detected)"
+    )
+    published_on = forms.DateField(
+        label="publication date",
+        required=False,
+        help_text="Empty: the page's own date (its <meta> or <time>), if any.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        count = len(data.get("files") or []) + bool(
+            (data.get("pasted_text") or "").strip()
+        )
+        if not count:
+            raise ValidationError("Upload at least one file or paste an article.")
+        if data.get("url") and count > 1:
+            raise ValidationError(
+                {"url": "A URL names one article: add the others separately."}
+            )
+        return data
+
+    def articles(self) -> list[ArticleInput]:
+        data = self.cleaned_data
+        meta = {
+            name: data[name] or ""
+            for name in ("url", "publisher", "author", "language")
+        }
+        out = [
+            ArticleInput(
+                name=upload.name,
+                data=upload.read(),
+                published_on=data["published_on"],
+                **meta,
+            )
+            for upload in data["files"]
+        ]
+        if (data.get("pasted_text") or "").strip():
+            out.append(
+                ArticleInput(
+                    name="pasted.txt",
+                    # Browsers send a textarea's lines as CRLF; store them as typed.
+                    data=data["pasted_text"].replace("\r\n", "\n"),
+                    published_on=data["published_on"],
+                    **meta,
+                )
+            )
+        return out

@@ -6,6 +6,13 @@ added to that event as a new citation flagged for review. All files are read
 and analysed before anything is written, and all are written in one
 transaction, so bad input writes nothing; a run that collides with a parallel
 run of the same file is refused with a message, and nothing is duplicated.
+
+Articles come as files (.txt, or .html whose main text trafilatura extracts)
+or in memory (`ArticleInput`: an admin upload or pasted text). An article with
+no publication date still yields its relatively dated candidates ("last
+month"): they are read against the ingest date and flagged "needs a
+publication date"; setting the document's date re-dates them
+(services.documents).
 """
 
 from __future__ import annotations
@@ -20,14 +27,20 @@ from pathlib import Path
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from corpus.extraction.articles import ArticleAnalysis, analyse_article
-from corpus.extraction.events import EventCandidate
+from corpus.extraction.articles import analyse_article
+from corpus.extraction.events import EventCandidate, extract_events
+from corpus.extraction.headers import parse_header
 from corpus.models import Document, Publisher, text_sha256
-from corpus.reading import ArticleReadError
+from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
+from corpus.webpages import is_html_name, read_web_page
 from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import entity_get_or_create
+from timeline.services.loading import event_fingerprint
 
 CHANGE_REASON = "ingest"
+NEEDS_DATE = "Needs a publication date"
+# How much less an editor should trust a date read against the ingest day.
+UNDATED_CONFIDENCE_PENALTY = 0.25
 WORD = re.compile(r"[^\W_]{4,}|[\u4e00-\u9fff]")
 TITLE_OVERLAP = 0.5
 
@@ -36,46 +49,107 @@ class IngestError(Exception):
     """Bad input to ingest; the message names the file."""
 
 
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article that is not a file on disk: an upload or pasted text.
+
+    `data` is HTML when `name` ends in .html/.htm, else the article as text.
+    Non-empty metadata here wins over what the page or its header says.
+    """
+
+    name: str
+    data: bytes | str
+    url: str = ""
+    title: str = ""
+    publisher: str = ""
+    author: str = ""
+    language: str = ""
+    published_on: datetime.date | None = None
+
+
+@dataclass
+class _Article:
+    name: str
+    text: str
+    title: str
+    publisher: str
+    author: str
+    language: str
+    url: str
+    published_on: datetime.date | None
+    events: list[EventCandidate]
+    # Indexes into `events` of candidates dated against the ingest day.
+    undated: set[int] = field(default_factory=set)
+    # How reports and errors name it: the path given, or the upload's name.
+    label: str = ""
+
+
 @dataclass
 class IngestReport:
     documents_created: list[str] = field(default_factory=list)
     documents_already_stored: list[str] = field(default_factory=list)
     events_created: int = 0
     citations_added: int = 0
+    events_needing_a_date: int = 0
+    documents: list[Document] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    matched_events: list[Event] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        return [
+        lines = [
             f"Documents: {len(self.documents_created)} stored, "
             f"{len(self.documents_already_stored)} already stored (skipped).",
             f"Events: {self.events_created} new in the review queue; "
             f"{self.citations_added} new citations on existing events "
             "(flagged for review).",
         ]
+        if self.events_needing_a_date:
+            lines.append(
+                f"{self.events_needing_a_date} of the new events were dated against "
+                "today because their document has no publication date (flagged "
+                f"“{NEEDS_DATE}”); set the document's date to re-date them."
+            )
+        return lines
 
 
 def documents_ingest(
     *,
-    paths: list[Path],
+    paths: list[Path] = (),
+    articles: list[ArticleInput] = (),
     published_on: datetime.date | None = None,
+    url: str = "",
     on_progress: Callable[[int, int, Path], None] | None = None,
 ) -> IngestReport:
-    analyses: list[ArticleAnalysis] = []
+    """Store `paths` (files) and `articles` (in memory) with their candidates.
+
+    `published_on` and `url` apply to the files (`url` only with one file).
+    """
+    if url and len(paths) != 1:
+        raise IngestError("A URL names one article: give exactly one file with it.")
+    read: list[_Article] = []
     for number, path in enumerate(paths, start=1):
         if on_progress:
             on_progress(number, len(paths), path)
         try:
-            analyses.append(analyse_article(path, published_on=published_on))
+            read.append(_read_path(path, published_on, url))
+            read[-1].label = str(path)
+        except ArticleReadError as exc:
+            raise IngestError(str(exc)) from exc
+    for article in articles:
+        try:
+            read.append(_read_input(article))
+            read[-1].label = article.name
         except ArticleReadError as exc:
             raise IngestError(str(exc)) from exc
 
     report = IngestReport()
     kinds = {kind.slug: kind for kind in EventKind.objects.all()}
-    current = analyses[0].path if analyses else None
+    current = read[0].label if read else None
     try:
         with transaction.atomic():
-            for analysis in analyses:
-                current = analysis.path
-                _store_analysis(analysis, kinds, report)
+            for article in read:
+                current = article.label
+                _store_article(article, kinds, report)
     except OperationalError as exc:
         # SQLite has one writer at a time: a parallel run that holds the lock
         # too long makes this one fail (PostgreSQL waits instead).
@@ -89,17 +163,20 @@ def documents_ingest(
     return report
 
 
-def _store_analysis(
-    analysis: ArticleAnalysis, kinds: dict[str, EventKind], report: IngestReport
+def _store_article(
+    article: _Article, kinds: dict[str, EventKind], report: IngestReport
 ) -> None:
-    sha = text_sha256(analysis.text)
+    sha = text_sha256(article.text)
     if _document_stored(sha):
-        report.documents_already_stored.append(str(analysis.path))
+        report.documents_already_stored.append(article.label)
         return
-    document = _store_document(analysis)
-    report.documents_created.append(str(analysis.path))
-    for number, candidate in enumerate(analysis.events, start=1):
-        match = _matching_event(candidate)
+    document = _store_document(article)
+    report.documents_created.append(article.label)
+    report.documents.append(document)
+    for number, candidate in enumerate(article.events, start=1):
+        undated = number - 1 in article.undated
+        # A date read against today is a guess: match nothing on it.
+        match = None if undated else _matching_event(candidate)
         if match is not None:
             _, created = Citation.objects.get_or_create(
                 event=match,
@@ -109,30 +186,124 @@ def _store_analysis(
                 defaults={"quote": candidate.quote, "needs_review": True},
             )
             report.citations_added += int(created)
+            if created:
+                report.matched_events.append(match)
             continue
-        _create_event(candidate, document, kinds, key=f"x-{sha[:12]}-{number}")
+        report.events.append(
+            _create_event(
+                candidate,
+                document,
+                kinds,
+                key=f"x-{sha[:12]}-{number}",
+                undated=undated,
+            )
+        )
         report.events_created += 1
+        report.events_needing_a_date += int(undated)
 
 
 def _document_stored(sha: str) -> bool:
     return Document.objects.filter(sha256=sha).exists()
 
 
-def _store_document(analysis: ArticleAnalysis) -> Document:
+def _read_path(path: Path, published_on: datetime.date | None, url: str) -> _Article:
+    if is_html_name(path.name):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ArticleReadError(f"{path}: cannot read ({exc.strerror})") from exc
+        return _read_input(
+            ArticleInput(name=path.name, data=data, url=url, published_on=published_on)
+        )
+    analysis = analyse_article(path, published_on=published_on)
     header = analysis.header
-    publisher = None
-    if header.publisher:
-        publisher, _ = Publisher.objects.get_or_create(name=header.publisher[:200])
-    document = Document(
-        title=(header.title or analysis.path.name)[:500],
-        publisher=publisher,
-        author=header.author[:200],
-        language=header.language,
-        published_on=analysis.published_on,
+    return _article(
+        name=path.name,
         text=analysis.text,
-        source_name=analysis.path.name[:255],
+        title=header.title,
+        publisher=header.publisher,
+        author=header.author,
+        language=header.language,
+        url=url,
+        published_on=analysis.published_on,
+        events=analysis.events,
+    )
+
+
+def _read_input(article: ArticleInput) -> _Article:
+    """Read an upload: HTML through trafilatura, text through the header parser;
+    the form's non-empty values win."""
+    if is_html_name(article.name):
+        page = read_web_page(article.data, name=article.name, url=article.url)
+        text, found = page.text, page
+        title, publisher, author = page.title, page.publisher, page.author
+        language, published_on = page.language, page.published_on
+    else:
+        text = (
+            article.data
+            if isinstance(article.data, str)
+            else decode_article(
+                article.data, name=article.name, fallback_encodings=FALLBACK_ENCODINGS
+            )
+        )
+        if not text.strip():
+            raise ArticleReadError(f"{article.name}: the text is empty")
+        header = parse_header(text, source_name=article.name)
+        found = None
+        title, publisher, author = header.title, header.publisher, header.author
+        language, published_on = header.language, header.published_on
+    published_on = article.published_on or published_on
+    return _article(
+        name=article.name,
+        text=text,
+        title=article.title or title,
+        publisher=article.publisher or publisher,
+        author=article.author or author,
+        language=article.language or language,
+        url=article.url or (found.url if found else ""),
+        published_on=published_on,
+        events=None,
+    )
+
+
+def _article(*, events: list[EventCandidate] | None, **fields) -> _Article:
+    """Fill in the candidates; without a date, add those read against today."""
+    text, published_on = fields["text"], fields["published_on"]
+    if events is None:
+        events = extract_events(text, published_on=published_on)
+    article = _Article(**fields, events=events)
+    if published_on is None:
+        fixed = {(c.start, c.end, c.date.text) for c in events}
+        relative = [
+            c
+            for c in extract_events(text, published_on=timezone.localdate())
+            if (c.start, c.end, c.date.text) not in fixed
+        ]
+        merged = sorted(
+            [(c, False) for c in events] + [(c, True) for c in relative],
+            key=lambda pair: (pair[0].start, pair[0].date.lower),
+        )
+        article.events = [c for c, _ in merged]
+        article.undated = {i for i, (_, flag) in enumerate(merged) if flag}
+    return article
+
+
+def _store_document(article: _Article) -> Document:
+    publisher = None
+    if article.publisher:
+        publisher, _ = Publisher.objects.get_or_create(name=article.publisher[:200])
+    document = Document(
+        title=(article.title or article.name)[:500],
+        publisher=publisher,
+        author=article.author[:200],
+        language=article.language[:16] or "en",
+        url=article.url,
+        published_on=article.published_on,
+        text=article.text,
+        source_name=article.name[:255],
     )
     document.full_clean()
+    document._change_reason = CHANGE_REASON
     try:
         # A savepoint, so that the transaction survives a refused insert.
         with transaction.atomic():
@@ -144,7 +315,7 @@ def _store_document(analysis: ArticleAnalysis) -> Document:
         if not _document_stored(document.sha256):
             raise
         raise IngestError(
-            f"{analysis.path}: already being ingested by another run, which "
+            f"{article.label}: already being ingested by another run, which "
             "stored it first; nothing was duplicated. Run ingest again for the "
             "other files (stored ones are skipped)."
         ) from exc
@@ -183,7 +354,17 @@ def _create_event(
     kinds: dict[str, EventKind],
     *,
     key: str,
+    undated: bool = False,
 ) -> Event:
+    note = f"Proposed by the extractor from {document.source_name or document.title}."
+    confidence = candidate.confidence
+    if undated:
+        note += (
+            f" {NEEDS_DATE}: “{candidate.date.text}” was read against the ingest "
+            f"date {timezone.localdate():%Y-%m-%d}; set the document's publication "
+            "date to re-date it."
+        )
+        confidence = round(max(confidence - UNDATED_CONFIDENCE_PENALTY, 0.05), 2)
     event = Event(
         key=key,
         title=candidate.title[:300],
@@ -194,12 +375,10 @@ def _create_event(
         modality=candidate.modality,
         status=Event.Status.IN_REVIEW,
         origin=Event.Origin.EXTRACTED,
-        confidence=candidate.confidence,
+        confidence=confidence,
         # Waiting since ingest: the review queue orders by submission time.
         submitted_at=timezone.now(),
-        review_note="Proposed by the extractor from "
-        f"{document.source_name or document.title}."
-        + "".join(f" Check: {note}." for note in candidate.notes),
+        review_note=note + "".join(f" Check: {n}." for n in candidate.notes),
     )
     event.full_clean()
     event._change_reason = CHANGE_REASON
@@ -227,4 +406,10 @@ def _create_event(
             ),
             role="",
         )
+    # What the extractor proposed: re-dating leaves the event alone once a
+    # person changed any of it.
+    event.extracted_fingerprint = event_fingerprint(event)
+    Event.objects.filter(pk=event.pk).update(
+        extracted_fingerprint=event.extracted_fingerprint
+    )
     return event

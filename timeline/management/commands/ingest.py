@@ -1,4 +1,4 @@
-"""`manage.py ingest FILE...`: store articles and queue their candidate events."""
+"""`manage.py ingest FILE...`: store articles (.txt, .html), queue their candidates."""
 
 import sys
 from pathlib import Path
@@ -11,10 +11,23 @@ from timeline.management.commands.extract import (
 )
 from timeline.services.ingest import IngestError, documents_ingest
 
+HTML_GLOBS = ("*.html", "*.htm")
+
+
+def html_paths(paths: list[Path]) -> list[Path]:
+    """The saved web pages inside the folders given (files are taken as given)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for pattern in HTML_GLOBS:
+                found.extend(p for p in path.rglob(pattern) if p.is_file())
+    return sorted(found)
+
 
 class Command(BaseCommand):
     help = (
-        "Store news articles (files or folders of *.txt) and their candidate "
+        "Store news articles (files or folders of *.txt and saved *.html pages, "
+        "whose main text is extracted) and their candidate "
         "events as extracted events in the review queue. Re-ingesting a file "
         "creates nothing; a candidate matching an existing event becomes a "
         "citation on it, flagged for review."
@@ -22,9 +35,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_article_arguments(parser)
+        parser.add_argument(
+            "--url", default="", help="The original address of the (one) article."
+        )
 
     def handle(self, *args, **options):
-        paths, published_on = article_options(options)
+        # Folders expand to their *.txt files there; add their web pages.
+        pages = html_paths([Path(p) for p in options["files"]])
+        paths, published_on = article_options(
+            {**options, "files": [*options["files"], *pages]}
+        )
         show_progress = (
             self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
         )
@@ -39,7 +59,10 @@ class Command(BaseCommand):
 
         try:
             report = documents_ingest(
-                paths=paths, published_on=published_on, on_progress=progress
+                paths=paths,
+                published_on=published_on,
+                url=options["url"],
+                on_progress=progress,
             )
         except IngestError as exc:
             raise CommandError(f"ingest: nothing was written.\n{exc}") from exc
