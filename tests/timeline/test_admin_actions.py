@@ -171,7 +171,7 @@ def test_change_form_buttons_and_transition_page(login):
     ],
 )
 def test_transition_never_redirects_off_site(login, next_url):
-    event = EventFactory()
+    event = SourcedEventFactory()
     client = login("curator")
     url = reverse("admin:timeline_event_transition", args=[event.pk, "submit"])
     response = client.post(url, {"version": "1", "next": next_url}, secure=True)
@@ -186,7 +186,7 @@ def test_transition_never_redirects_off_site(login, next_url):
     "next_url", ["/admin/timeline/event/?status=in_review", "https://testserver/admin/"]
 )
 def test_transition_redirects_to_a_same_site_next(login, next_url):
-    event = EventFactory()
+    event = SourcedEventFactory()
     client = login("curator")
     url = reverse("admin:timeline_event_transition", args=[event.pk, "submit"])
     response = client.post(url, {"version": "1", "next": next_url}, secure=True)
