@@ -131,7 +131,10 @@ def _try_merge(a: Cand, b: Cand, text: str) -> Cand | None:
     lo, hi = c.plain_lower(a.edtf), c.plain_upper(b.edtf)
     if lo is None or hi is None or ".." in a.edtf + b.edtf:
         return None
-    if a.yearless and not b.yearless:
+    if a.yearless:
+        # The end settles a yearless range's year, even when it is yearless
+        # too: in a September article "from January to August" is this
+        # year's, though January alone would lean to the coming one.
         lo = hi[:4] + lo[4:]
         if lo[: len(hi)] > hi[: len(lo)]:
             lo = f"{int(lo[:4]) - 1:04d}" + lo[4:]

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from corpus.extraction.timex_en_absolute import (
     h_decade,
+    h_first_months,
     h_five_year_plan,
     h_half,
     h_iso_date,
     h_iso_month,
     h_month,
     h_month_day,
+    h_month_span,
     h_month_year,
     h_numeric_date,
     h_part_month,
@@ -115,6 +117,19 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
         rf"\s+week\s+of)\s+{MONTH_ANY}(?:(?:,\s*|\s+){YEAR})?",
         h_week_of_month,
         "week",
+    ),
+    (
+        "MON",
+        rf"{MONTH_ANY}\s*[-–—]\s*{MONTH_ANY.replace('<mon>', '<mon2>')}"
+        rf"(?:(?:,\s*|\s+){YEAR})?",
+        h_month_span,
+        _MONTH_WORDS,
+    ),
+    (
+        "the",
+        rf"(?i:the\s+first)\s+{NUM}\s+(?i:months)(?:\s+(?i:of)\s+{YEAR})?",
+        h_first_months,
+        "months",
     ),
     (
         "MON " + " ".join(WEEKDAYS),

@@ -12,6 +12,7 @@ from corpus.extraction.timex import Timex, tag_dates
 
 WED = dt.date(2023, 9, 6)  # a Wednesday: weekday rows depend on it
 JAN = dt.date(2025, 1, 24)
+SEPT = dt.date(2024, 9, 25)
 
 
 def _one(text: str, anchor: dt.date | None, phrase: str) -> Timex:
@@ -67,6 +68,33 @@ DATE_CASES = [
     pytest.param("the summit will open on January 5", dt.date(2023, 12, 20),
                  "January 5", "DATE", "2024-01-05", "2024-01-05", "day",
                  id="yearless-date-future-cue-goes-forward"),
+    pytest.param("From January to August, exports rose.", SEPT,
+                 "From January to August", "DATE", "P7M", "2024-01/2024-08",
+                 "interval", id="yearless-month-range-takes-the-year-of-its-end"),
+    pytest.param("From March to August, exports rose.", dt.date(2025, 1, 20),
+                 "From March to August", "DATE", "P5M", "2024-03/2024-08",
+                 "interval", id="yearless-month-range-early-next-year-looks-back"),
+    pytest.param("In January-August, imports fell.", SEPT, "January-August",
+                 "DATE", "P7M", "2024-01/2024-08", "interval",
+                 id="hyphenated-month-range"),
+    pytest.param("In Jan.-Aug. imports fell.", SEPT, "Jan.-Aug.",
+                 "DATE", "P7M", "2024-01/2024-08", "interval",
+                 id="hyphenated-abbr-month-range"),
+    pytest.param("In Nov.-Feb. imports fell.", SEPT, "Nov.-Feb.",
+                 "DATE", "P3M", "2023-11/2024-02", "interval",
+                 id="hyphenated-month-range-across-new-year"),
+    pytest.param("In Jan-Aug 2022 imports fell.", SEPT, "Jan-Aug 2022",
+                 "DATE", "P7M", "2022-01/2022-08", "interval",
+                 id="hyphenated-month-range-with-year"),
+    pytest.param("Exports rose in the first eight months of the year.", SEPT,
+                 "the first eight months of the year", "DATE", "2024",
+                 "2024-01/2024-08", "interval", id="first-n-months-of-the-year"),
+    pytest.param("In the first eight months of 2022, exports rose.", SEPT,
+                 "the first eight months of 2022", "DATE", "2022",
+                 "2022-01/2022-08", "interval", id="first-n-months-of-a-year"),
+    pytest.param("In the first eleven months, exports rose.", dt.date(2025, 1, 20),
+                 "the first eleven months", "DATE", "2024", "2024-01/2024-11",
+                 "interval", id="first-n-months-early-next-year-looks-back"),
     # months and years
     pytest.param("In January 2020 the plan", WED, "January 2020",
                  "DATE", "2020-01", "2020-01", "month", id="month-year"),
@@ -284,6 +312,8 @@ OTHER_CASES = [
                  id="plain-duration"),
     pytest.param("within 18 months", "18 months", "DURATION", "P18M",
                  id="months-duration"),
+    pytest.param("in the first six months of the trial", "the first six months",
+                 "DURATION", "P6M", id="first-n-months-of-something-else-duration"),
     pytest.param("nearly five months of talks", "nearly five months", "DURATION",
                  "P5M", id="modified-duration"),
     pytest.param("almost two and a half years", "almost two and a half years",
