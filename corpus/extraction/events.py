@@ -304,7 +304,13 @@ def _most_specific(dates: list[Timex]) -> list[Timex]:
     for i, date in enumerate(dates):
         if date.edtf in seen:
             continue
-        container = ".." not in date.edtf and _CONTAINER_VALUE.fullmatch(date.value)
+        # 今年首5個月 (value 2025, EDTF 2025-01/2025-05) is a period of its
+        # own, not the year it lies in.
+        container = (
+            ".." not in date.edtf
+            and _CONTAINER_VALUE.fullmatch(date.value)
+            and (len(date.value) > 4 or date.edtf == date.value)
+        )
         if container and any(
             j != i
             and spans[i].lower <= spans[j].lower
