@@ -183,7 +183,7 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
     (
         "the first second 1st 2nd latter last",
         rf"(?:(?i:the){_S})?(?P<ord>(?i:first|second|1st|2nd|latter)){_S}(?i:half)"
-        rf"(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
+        rf"(?:{_S}\([12]?[Hh][12]?\))?(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
         h_half,
         "first second latter st nd",
     ),
@@ -197,7 +197,7 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
         "the first second third fourth final last 1st 2nd 3rd 4th",
         rf"(?:(?i:the){_S})?(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd"
         rf"|3rd|4th))[\s-]+(?:(?i:fiscal|calendar){_S})?(?i:quarter)(?![A-Za-z])"
-        rf"(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
+        rf"(?:{_S}\([1-4]?[Qq][1-4]?\))?(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
         h_quarter,
         "quarter",
     ),
