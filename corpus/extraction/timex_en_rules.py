@@ -114,14 +114,14 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
     (
         "the",
         rf"(?i:the\s+(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final)"
-        rf"\s+week\s+of)\s+{MONTH_ANY}(?:(?:,\s*|\s+){YEAR})?",
+        rf"\s+week\s+of)\s+{MONTH_ANY}(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_week_of_month,
         "week",
     ),
     (
         "MON",
         rf"{MONTH_ANY}\s*[-–—]\s*{MONTH_ANY.replace('<mon>', '<mon2>')}"
-        rf"(?:(?:,\s*|\s+){YEAR})?",
+        rf"(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_month_span,
         _MONTH_WORDS,
     ),
@@ -134,20 +134,20 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
     (
         "MON " + " ".join(WEEKDAYS),
         rf"(?:{WEEKDAY_RE},?\s+)?{MONTH_ANY}\s*{DAY}(?:\s*(?:[-–]|to|and)\s*{DAY2})?"
-        rf"(?:(?:,\s*|\s+){YEAR})?",
+        rf"(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_month_day,
         _MONTH_WORDS,
     ),
     (
         "#s the " + " ".join(WEEKDAYS),
         rf"(?:{WEEKDAY_RE},?\s+)?(?:(?i:the){_S})?{DAY}(?:\s*[-–]\s*{DAY2})?{_S}"
-        rf"(?:(?i:of){_S})?{MONTH_ANY}(?:(?:,\s*|\s+){YEAR})?",
+        rf"(?:(?i:of){_S})?{MONTH_ANY}(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_month_day,
         _MONTH_WORDS,
     ),
     (
         "MON",
-        rf"{MONTH_ANY}(?:\s*,\s*|\s+)(?:(?i:of){_S})?{YEAR}",
+        rf"{MONTH_ANY}(?:\s*[,，]\s*|\s+)(?:(?i:of){_S})?{YEAR}",
         h_month_year,
         _MONTH_WORDS,
     ),
@@ -162,7 +162,7 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
         "the early mid middle late beginning start end",
         rf"(?:(?i:the){_S})?(?P<part>(?i:early|mid|middle|late|(?:the\s+)?"
         rf"(?:beginning|start|end|middle)\s+of))[\s-]+{MONTH_ANY}"
-        rf"(?:(?:,\s*|\s+){YEAR}|{_S}{REL_YEAR})?",
+        rf"(?:(?:\s*[,，]\s*|\s+){YEAR}|{_S}{REL_YEAR})?",
         h_part_month,
         _MONTH_WORDS,
     ),
