@@ -25,6 +25,7 @@ from corpus.extraction.anchors import (
 )
 from corpus.extraction.cues import classify, classify_kind
 from corpus.extraction.entities import EntityMention, find_entities
+from corpus.extraction.leads import is_news_hook, lead_sentences
 from corpus.extraction.prechecks import CASE_TRAPS
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
@@ -106,11 +107,13 @@ def extract_events(
 ) -> list[EventCandidate]:
     """Propose dated events found in `text` (an article as stored)."""
     timexes = _event_dates(text, published_on)
-    if not timexes:
+    if not timexes and published_on is None:
         return []
     amounts = extract_amounts(text)
     sentences = split_sentences(text)
     candidates: list[EventCandidate] = []
+    if published_on is not None:
+        candidates.extend(_lead_hooks(text, sentences, timexes, amounts, published_on))
     t_index = 0
     amount_finder = _AmountFinder(amounts)
     # The sentence before, when it carries dates.
@@ -170,6 +173,57 @@ def extract_events(
             )
         )
     return _merge_repeats(candidates)
+
+
+LEAD_NOTE = "dated by the publication date: the lead states the news without a date"
+
+
+def _lead_hooks(
+    text: str,
+    sentences: list[Sentence],
+    timexes: list[Timex],
+    amounts: list[Amount],
+    published_on: datetime.date,
+) -> list[EventCandidate]:
+    """The news the lead reports with no date of its own ("X has received a
+    USD 30 million investment"), dated about the publication date. Once a lead
+    sentence carries a date, it dates the news and the rest is elaboration."""
+    out: list[EventCandidate] = []
+    for sentence in lead_sentences(text, sentences):
+        if any(sentence.start <= t.start < sentence.end for t in timexes):
+            break
+        if not _eventful(sentence):
+            continue
+        kind, cues, modality = classify(sentence.text)
+        inside = tuple(
+            a for a in amounts if sentence.start <= a.start and a.end <= sentence.end
+        )
+        if modality is not None or not is_news_hook(
+            sentence.text, kind=kind, has_amount=bool(inside)
+        ):
+            continue
+        if kind in ("statement", "other") and inside:
+            kind = "market_figure"
+        edtf = f"{published_on.isoformat()}~"
+        info = describe_edtf(edtf)
+        date = CandidateDate(edtf, "", info.lower, info.upper, info.precision)
+        out.append(
+            EventCandidate(
+                title=headline(sentence.text),
+                kind=kind,
+                modality="actual",
+                date=date,
+                quote=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                amounts=inside,
+                entities=tuple(find_entities(sentence.text, offset=sentence.start)),
+                confidence=0.4,
+                cues=cues,
+                notes=(LEAD_NOTE,),
+            )
+        )
+    return out
 
 
 # Openings that refer back to the time of the sentence before.
@@ -250,7 +304,13 @@ def _most_specific(dates: list[Timex]) -> list[Timex]:
     for i, date in enumerate(dates):
         if date.edtf in seen:
             continue
-        container = ".." not in date.edtf and _CONTAINER_VALUE.fullmatch(date.value)
+        # 今年首5個月 (value 2025, EDTF 2025-01/2025-05) is a period of its
+        # own, not the year it lies in.
+        container = (
+            ".." not in date.edtf
+            and _CONTAINER_VALUE.fullmatch(date.value)
+            and (len(date.value) > 4 or date.edtf == date.value)
+        )
         if container and any(
             j != i
             and spans[i].lower <= spans[j].lower

@@ -37,7 +37,10 @@ def tag_dates(text: str, *, anchor: dt.date | None = None) -> list[Timex]:
       right before it ("said Friday") keeps it in the past;
     - a month or day without a year takes the year nearest the anchor, a
       future date counting double (news looks back); Chinese 7月 alone is in
-      the anchor's year;
+      the anchor's year; a range without a year ("January to August",
+      "Jan.-Aug.", 1-8月) takes the year of its last month and its first
+      month follows; 前8个月 / "the first eight months" are the latest ones
+      completed;
     - "the past three years" / 近三年 is (Y-3)/Y for anchor year Y; "the next
       five years" is Y/(Y+5); their TIMEX value is the duration (P3Y);
     - "by 2020" / 到2025年 is the target year (edtf 2020, span without "by");
@@ -131,7 +134,10 @@ def _try_merge(a: Cand, b: Cand, text: str) -> Cand | None:
     lo, hi = c.plain_lower(a.edtf), c.plain_upper(b.edtf)
     if lo is None or hi is None or ".." in a.edtf + b.edtf:
         return None
-    if a.yearless and not b.yearless:
+    if a.yearless:
+        # The end settles a yearless range's year, even when it is yearless
+        # too: in a September article "from January to August" is this
+        # year's, though January alone would lean to the coming one.
         lo = hi[:4] + lo[4:]
         if lo[: len(hi)] > hi[: len(lo)]:
             lo = f"{int(lo[:4]) - 1:04d}" + lo[4:]

@@ -13,6 +13,7 @@ from corpus.extraction.timex_en_lexicon import (
     date_cand,
     is_future,
     month_num,
+    parse_num,
     resolve_year,
 )
 
@@ -42,6 +43,51 @@ def h_month_day(m: re.Match[str], ctx: Ctx) -> Cand | None:
 def h_month_year(m: re.Match[str], ctx: Ctx) -> Cand | None:
     s = c.ym(int(m["year"]), month_num(m["mon"]))
     return date_cand(m, s, s)
+
+
+def h_month_span(m: re.Match[str], ctx: Ctx) -> Cand | None:
+    """ "January-August", "Jan.-Aug. 2024": one interval. Without a year the
+    last month takes the year nearest the anchor and the first one follows
+    it, so a September article's "January-August" is this year's."""
+    m1, m2 = month_num(m["mon"]), month_num(m["mon2"])
+    if m1 == m2:
+        return None
+    if m["year"]:
+        y2 = int(m["year"])
+    elif ctx.anchor is None:
+        return date_cand(m, f"XXXX-{m1:02d}", None)
+    else:
+        y2 = c.nearest_year(ctx.anchor, m2, None, future=is_future(ctx, m.start()))
+    lo, hi = c.ym(y2 if m1 < m2 else y2 - 1, m1), c.ym(y2, m2)
+    return date_cand(m, c.span_duration(lo, hi), f"{lo}/{hi}")
+
+
+_YEAR_OF = re.compile(r"\s+of\s+(?:the|this)\s+year|\s+this\s+year|[,.;:)]", re.I)
+
+
+def h_first_months(m: re.Match[str], ctx: Ctx) -> Cand | None:
+    """ "the first eight months (of 2024)": January to the Nth month. Without a
+    year only when the phrase ends there or names the year ("of the year"),
+    not "the first six months of the trial"; the months are the latest
+    completed ones."""
+    n = parse_num(m["num"])
+    if n is None or n != int(n) or not 2 <= n <= 11:
+        return None
+    n = int(n)
+    end = m.end()
+    if m["year"]:
+        y = int(m["year"])
+    else:
+        if ctx.anchor is None:
+            return None
+        tail = _YEAR_OF.match(ctx.text, end)
+        if tail is None and end < len(ctx.text):
+            return None
+        if tail is not None and tail.group().strip()[:1].isalpha():
+            end = tail.end()
+        a = ctx.anchor
+        y = a.year if n < a.month else a.year - 1
+    return Cand(m.start(), end, "DATE", f"{y:04d}", f"{y:04d}-01/{c.ym(y, n)}")
 
 
 _NEEDS_CONTEXT = {"May", "March", "August", "June"}

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from corpus.extraction.timex_en_absolute import (
     h_decade,
+    h_first_months,
     h_five_year_plan,
     h_half,
     h_iso_date,
     h_iso_month,
     h_month,
     h_month_day,
+    h_month_span,
     h_month_year,
     h_numeric_date,
     h_part_month,
@@ -112,27 +114,40 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
     (
         "the",
         rf"(?i:the\s+(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final)"
-        rf"\s+week\s+of)\s+{MONTH_ANY}(?:,?\s+{YEAR})?",
+        rf"\s+week\s+of)\s+{MONTH_ANY}(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_week_of_month,
         "week",
     ),
     (
+        "MON",
+        rf"{MONTH_ANY}\s*[-–—]\s*{MONTH_ANY.replace('<mon>', '<mon2>')}"
+        rf"(?:(?:\s*[,，]\s*|\s+){YEAR})?",
+        h_month_span,
+        _MONTH_WORDS,
+    ),
+    (
+        "the",
+        rf"(?i:the\s+first)\s+{NUM}\s+(?i:months)(?:\s+(?i:of)\s+{YEAR})?",
+        h_first_months,
+        "months",
+    ),
+    (
         "MON " + " ".join(WEEKDAYS),
         rf"(?:{WEEKDAY_RE},?\s+)?{MONTH_ANY}\s*{DAY}(?:\s*(?:[-–]|to|and)\s*{DAY2})?"
-        rf"(?:,?\s+{YEAR})?",
+        rf"(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_month_day,
         _MONTH_WORDS,
     ),
     (
         "#s the " + " ".join(WEEKDAYS),
         rf"(?:{WEEKDAY_RE},?\s+)?(?:(?i:the){_S})?{DAY}(?:\s*[-–]\s*{DAY2})?{_S}"
-        rf"(?:(?i:of){_S})?{MONTH_ANY}(?:,?\s+{YEAR})?",
+        rf"(?:(?i:of){_S})?{MONTH_ANY}(?:(?:\s*[,，]\s*|\s+){YEAR})?",
         h_month_day,
         _MONTH_WORDS,
     ),
     (
         "MON",
-        rf"{MONTH_ANY}\s*,?\s+(?:(?i:of){_S})?{YEAR}",
+        rf"{MONTH_ANY}(?:\s*[,，]\s*|\s+)(?:(?i:of){_S})?{YEAR}",
         h_month_year,
         _MONTH_WORDS,
     ),
@@ -147,7 +162,7 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
         "the early mid middle late beginning start end",
         rf"(?:(?i:the){_S})?(?P<part>(?i:early|mid|middle|late|(?:the\s+)?"
         rf"(?:beginning|start|end|middle)\s+of))[\s-]+{MONTH_ANY}"
-        rf"(?:,?\s+{YEAR}|{_S}{REL_YEAR})?",
+        rf"(?:(?:\s*[,，]\s*|\s+){YEAR}|{_S}{REL_YEAR})?",
         h_part_month,
         _MONTH_WORDS,
     ),
@@ -168,7 +183,7 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
     (
         "the first second 1st 2nd latter last",
         rf"(?:(?i:the){_S})?(?P<ord>(?i:first|second|1st|2nd|latter)){_S}(?i:half)"
-        rf"(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
+        rf"(?:{_S}\([12]?[Hh][12]?\))?(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
         h_half,
         "first second latter st nd",
     ),
@@ -182,7 +197,7 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
         "the first second third fourth final last 1st 2nd 3rd 4th",
         rf"(?:(?i:the){_S})?(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd"
         rf"|3rd|4th))[\s-]+(?:(?i:fiscal|calendar){_S})?(?i:quarter)(?![A-Za-z])"
-        rf"(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
+        rf"(?:{_S}\([1-4]?[Qq][1-4]?\))?(?:{_S}(?:(?i:of){_S})?(?:(?i:fiscal){_S})?(?:{YEAR}|{REL_YEAR}))?",
         h_quarter,
         "quarter",
     ),

@@ -144,7 +144,16 @@ def h_bare_part(m: re.Match[str], ctx: Ctx) -> Cand | None:
     """上半年, 年底, 一季度 with no year: the anchor year."""
     if m.start() and ctx.text[m.start() - 1] in "年同当每":
         return None
-    return _with_parts(m, ctx.anchor.year if ctx.anchor else None, ctx)
+    a = ctx.anchor
+    if m["nm"]:
+        # 前8个月 counts from January only in the statistics sense; after
+        # 后/的 (上市后的前3个月) it counts from some other start.
+        if a is None or (m.start() and ctx.text[m.start() - 1] in "后的起"):
+            return None
+        # The latest completed months: a September article's 前8个月 is this
+        # year's, a January one's 前11个月 last year's.
+        return _with_parts(m, a.year if _num(m["nm"]) < a.month else a.year - 1, ctx)
+    return _with_parts(m, a.year if a else None, ctx)
 
 
 def h_month_day(m: re.Match[str], ctx: Ctx) -> Cand | None:
@@ -185,18 +194,21 @@ def h_month_range(m: re.Match[str], ctx: Ctx) -> Cand | None:
     start = m.start()
     if start and text[start - 1] in "0123456789一二三四五六七八九十.":
         return None
-    before = _YEAR_BEFORE.search(text, max(0, start - 8), start)
-    if before and before["y"]:
-        y = _num(before["y"])
-    elif before and a is not None:
-        y = a.year + _REL_YEARS[before["w"]]
-    elif a is not None:
-        y = a.year
-    else:
-        return None
     m1, m2 = _num(m["m1"]), _num(m["m2"])
     if not 1 <= m1 < m2 <= 12:
         return None
+    before = _YEAR_BEFORE.search(text, max(0, start - 8), start)
+    if before and before["y"]:
+        y = _num(before["y"])
+    elif a is None:
+        return None
+    elif before:
+        y = a.year + _REL_YEARS[before["w"]]
+    else:
+        # Like a yearless month, the range falls in the year that puts its
+        # last month nearest the anchor: 1-8月 in a January article is last
+        # year's.
+        y = c.nearest_year(a, m2, None, future=_is_future(ctx, start))
     if before:
         start = before.start()
     return Cand(start, m.end(), "DATE", f"P{m2 - m1}M", f"{c.ym(y, m1)}/{c.ym(y, m2)}")
@@ -368,10 +380,11 @@ _RULES: list[
         h_month_day,
     ),
     (
-        "年季",
+        "年季月",
         re.compile(
             r"(?P<ypart>上半年|下半年|年初|年底|年末|年中|第?(?P<q>[一二三四1-4])季度"
-            r"|前(?P<nq>[三3])季度)"
+            r"|前(?P<nq>[三3])季度"
+            r"|[前首](?P<nm>1[01]|[2-9]|十一|[二三四五六七八九十])\s*[个個]月)"
         ),
         h_bare_part,
     ),

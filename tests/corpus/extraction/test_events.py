@@ -170,3 +170,28 @@ def test_candidates_come_in_text_order_with_valid_offsets(seeds_dir):
     for candidate in candidates:
         assert text[candidate.start : candidate.end] == candidate.quote
         assert candidate.date.lower <= candidate.date.upper
+
+
+@pytest.mark.parametrize(
+    ("text", "edtfs"),
+    [
+        (
+            "3月，公司推出了新产品，这也是公司今年前8个月收入增长的原因。",
+            {"2024-03", "2024-01/2024-08"},
+        ),
+        (
+            "In March the firm launched a new drug, which drove its sales growth "
+            "in the first eight months of 2024.",
+            {"2024-03", "2024-01/2024-08"},
+        ),
+        (
+            "In 2024, the firm launched a new drug in March across the country.",
+            {"2024-03"},
+        ),
+    ],
+    ids=["zh-first-months", "en-first-months", "bare-year-contains-the-month"],
+)
+def test_a_first_months_span_is_its_own_date_not_a_container(text, edtfs):
+    candidates = extract_events(text, published_on=datetime.date(2024, 9, 20))
+
+    assert {c.date.edtf for c in candidates} == edtfs

@@ -24,6 +24,8 @@ RULE_TEXTS = [
     "during the 14th Five-Year Plan period",
     "in '19 and March '20",
     "the first week of March 2023",
+    "in January-August and Jan.-Aug. 2023",
+    "in the first eight months of 2023",
     "on Monday, September 4, 2023, and Sept. 2-6",
     "on the 4th of September 2023 and 12-14 May",
     "in January 2020, by May of 2021",

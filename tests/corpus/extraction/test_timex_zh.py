@@ -138,6 +138,40 @@ def test_chinese_expression_normalises(
     assert (t.type, t.value, t.edtf, t.precision) == (type_, value, edtf, precision)
 
 
+SEPT = dt.date(2024, 9, 25)
+JAN = dt.date(2025, 1, 20)
+
+# (sentence, anchor, span, edtf): a range with no year is the latest
+# completed one, not next year's.
+# fmt: off
+YEARLESS_RANGES = [
+    pytest.param("1-8月，全国出口增长", SEPT, "1-8月", "2024-01/2024-08",
+                 id="month-range-in-the-year-after"),
+    pytest.param("1至8月，全国出口增长", JAN, "1至8月", "2024-01/2024-08",
+                 id="month-range-early-in-next-year-is-last-years"),
+    pytest.param("今年1-8月，全国出口增长", JAN, "今年1-8月", "2025-01/2025-08",
+                 id="month-range-with-this-year-keeps-it"),
+    pytest.param("前8个月，全国出口增长", SEPT, "前8个月", "2024-01/2024-08",
+                 id="first-n-months-bare"),
+    pytest.param("前11个月，全国出口增长", JAN, "前11个月", "2024-01/2024-11",
+                 id="first-n-months-early-in-next-year-is-last-years"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("sentence", "anchor", "span", "edtf"), YEARLESS_RANGES)
+def test_chinese_yearless_range_is_the_latest_completed_one(
+    sentence: str, anchor: dt.date, span: str, edtf: str
+) -> None:
+    tags = tag_dates(sentence, anchor=anchor)
+    assert [(t.text, t.edtf) for t in tags if t.type == "DATE"] == [(span, edtf)]
+
+
+def test_first_months_after_another_start_is_only_a_duration() -> None:
+    tags = tag_dates("上市后的前3个月，销量翻倍", anchor=SEPT)
+    assert all(t.type != "DATE" for t in tags), tags
+
+
 # fmt: off
 NEGATIVES = [
     pytest.param("投资250亿元", id="money-yi-yuan"),
