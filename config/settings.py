@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,19 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be an integer >= {minimum}: {raw!r}")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -148,7 +162,11 @@ LOGGING = {
 SEEDS_DIR = BASE_DIR / "seeds"
 
 # The REST API. Anonymous consumers are throttled (TIMELINE_API_ANON_RATE, in
-# DRF's "number/period" form); authenticated users are not.
+# DRF's "number/period" form) per client address; authenticated users are not.
+# The address is REMOTE_ADDR unless TIMELINE_TRUSTED_PROXIES reverse proxies
+# (each appending to X-Forwarded-For) stand in front: a header the client sent
+# itself must not pick its own throttle bucket.
+TRUSTED_PROXIES = env_int("TIMELINE_TRUSTED_PROXIES", 0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is then a 401 with WWW-Authenticate.
@@ -164,6 +182,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("TIMELINE_API_ANON_RATE", "600/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "URL_FORMAT_OVERRIDE": "format",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -176,7 +195,8 @@ SPECTACULAR_SETTINGS = {
         "the closed interval [lower, upper]; open ends are null in JSON. "
         "Anonymous requests see published events only and are throttled to "
         + os.environ.get("TIMELINE_API_ANON_RATE", "600/minute")
-        + " per client address (HTTP 429 beyond)."
+        + " per client address (HTTP 429 beyond): the connecting address, or "
+        "the X-Forwarded-For hop written by a trusted reverse proxy."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
