@@ -8,6 +8,7 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -115,6 +116,62 @@ if SQLITE_INIT_COMMAND and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = SQLITE_INIT_COMMAND
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHE_BACKENDS = {
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+CACHE_OPTIONS = {"max_entries": int, "cull_frequency": int}
+
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from a URL: `db://<table>`, `locmem://`, `file:///<dir>`,
+    `redis://host:port/db`, `memcached://host:port`, `dummy://`. Query
+    parameters `max_entries`, `cull_frequency` (OPTIONS) and `timeout`."""
+    parts = urlsplit(url)
+    backend = CACHE_BACKENDS.get(parts.scheme)
+    if backend is None:
+        known = ", ".join(f"{scheme}://" for scheme in CACHE_BACKENDS)
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: use one of {known}")
+    query = dict(parse_qsl(parts.query))
+    unknown = set(query) - {*CACHE_OPTIONS, "timeout"}
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: unknown {names}")
+    config: dict = {"BACKEND": backend}
+    if parts.scheme == "db":
+        config["LOCATION"] = parts.netloc or "timeline_cache"
+    elif parts.scheme == "file":
+        config["LOCATION"] = parts.path
+    elif parts.scheme in ("redis", "rediss"):
+        config["LOCATION"] = parts._replace(query="").geturl()
+    elif parts.scheme == "memcached":
+        config["LOCATION"] = parts.netloc.split(",")
+    elif parts.scheme == "locmem":
+        config["LOCATION"] = parts.netloc
+    options = {
+        name: CACHE_OPTIONS[name](value)
+        for name, value in query.items()
+        if name in CACHE_OPTIONS
+    }
+    if options:
+        config["OPTIONS"] = options
+    if "timeout" in query:
+        config["TIMEOUT"] = int(query["timeout"])
+    return config
+
+
+# One cache all workers (and app servers) share: the API throttle counts in
+# it, and a per-process cache would let each gunicorn worker grant the full
+# rate. By default a table in the database (migration 0009 creates it);
+# point DJANGO_CACHE_URL at Redis or memcached when the database should not
+# take a write per anonymous request.
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "db://"))}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

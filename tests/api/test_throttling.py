@@ -6,6 +6,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends import locmem
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,42 @@ def test_a_hop_that_is_no_address_falls_back_to_the_connection(rate):
         for i in range(3)
     ]
     assert answers == [200, 200, 429]
+
+
+def become_another_worker() -> None:
+    """Forget everything this process keeps for its caches, as a second
+    gunicorn worker (another process) would never have seen it."""
+    locmem._caches.clear()
+    locmem._expire_info.clear()
+    locmem._locks.clear()
+    for alias in caches:
+        if hasattr(caches._connections, alias):
+            caches[alias].close()
+            del caches[alias]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_workers_share_the_count(rate, path):
+    rate("3/minute")
+    first = codes(path, 2)
+    become_another_worker()
+    second = codes(path, 2)
+    assert first + second == [200, 200, 200, 429]
+
+
+def test_the_throttle_reads_and_writes_one_cache_row_per_request(rate):
+    rate("100/minute")
+    cache_table = caches["default"]._table
+    client = APIClient()
+    client.get("/api/events/?date=2023")  # the row exists: later sets update it
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/api/events/?date=2023")
+    throttle = [q["sql"] for q in captured if cache_table in q["sql"]]
+    page = [
+        q["sql"]
+        for q in captured
+        if cache_table not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+    # get; set = count (for culling), select, update.
+    assert len(throttle) == 4, throttle
+    assert len(page) == 1

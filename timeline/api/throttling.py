@@ -8,7 +8,8 @@ A client is its connecting address (REMOTE_ADDR). X-Forwarded-For counts only
 when TIMELINE_TRUSTED_PROXIES says how many reverse proxies in front of the
 app append to it (DRF's NUM_PROXIES): then the hop the nearest trusted proxy
 wrote is the client, and whatever the client itself put in the header is
-ignored.
+ignored. The counts live in the default cache (settings.CACHES, a database
+table unless DJANGO_CACHE_URL says otherwise), which every worker shares.
 """
 
 from __future__ import annotations
