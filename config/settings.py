@@ -215,6 +215,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# History records keep the whole reason for a change (a rejection's reason, a
+# deletion's): the default 100-character column refused longer ones with a
+# database error on PostgreSQL, and cutting them would lose what editors read.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Where `load_seeds` reads from when no --dir is given.
 SEEDS_DIR = BASE_DIR / "seeds"
 

@@ -1,4 +1,6 @@
-"""The table of the database cache (DJANGO_CACHE_URL=db://…, the default), so
+"""The table of the database cache, and history reasons of any length.
+
+The cache table (DJANGO_CACHE_URL=db://…, the default) is made here so
 `migrate` alone sets up a fresh database, tests and `make demo` included.
 
 It runs `createcachetable`, which makes the table of every configured
@@ -7,13 +9,18 @@ the table name later, run `python manage.py createcachetable` once. On
 PostgreSQL the table is UNLOGGED: its rows (throttle counts) are disposable,
 and skipping the write-ahead log took a throttled request's cache writes from
 about 3.5-8 ms to 1.7-2.2 ms on the development machine.
+
+`history_change_reason` becomes a text column on every historical model
+(SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD): a reason past 100
+characters was a database error on PostgreSQL, and the whole reason is what
+an editor reads in the history.
 """
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.management import call_command
-from django.db import migrations
+from django.db import migrations, models
 
 
 def create_cache_tables(apps, schema_editor):
@@ -35,4 +42,18 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_cache_tables, migrations.RunPython.noop),
+        *[
+            migrations.AlterField(
+                model_name=model_name,
+                name="history_change_reason",
+                field=models.TextField(null=True),
+            )
+            for model_name in (
+                "historicalamount",
+                "historicalcitation",
+                "historicalentity",
+                "historicalevent",
+                "historicalevententity",
+            )
+        ],
     ]
