@@ -469,10 +469,10 @@ class IdCursorPagination(CursorPagination):
     max_page_size = pagination.MAX_PAGE_SIZE
 
     def decode_cursor(self, request):
-        try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound as exc:
-            raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from exc
+        token = request.query_params.get(self.cursor_query_param)
+        if not token:
+            return None
+        return pagination.decode_id_cursor(token, offset_cutoff=self.offset_cutoff)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
