@@ -64,6 +64,61 @@ def test_a_long_delete_reason_is_kept_in_the_history(api, make_event):
     assert record.history_change_reason == f"Deleted: {reason.strip()}"
 
 
+# Every query parameter of every list endpoint (the FilterSets' and the
+# pagination's), each of which once reached the database or a parser.
+PARAMETERS = {
+    "/api/events/": [
+        "date_from",
+        "date_to",
+        "date",
+        "date_match",
+        "kind",
+        "modality",
+        "entity",
+        "document",
+        "publisher",
+        "q",
+        "status",
+        "ordering",
+        "cursor",
+        "page_size",
+        "format",
+    ],
+    "/api/documents/": [
+        "publisher",
+        "published_from",
+        "published_to",
+        "q",
+        "cursor",
+        "page_size",
+    ],
+    "/api/entities/": ["kind", "q", "cursor", "page_size"],
+    "/api/kinds/": ["cursor", "page_size"],
+}
+NUL_CASES = [
+    (path, name, value)
+    for path, names in PARAMETERS.items()
+    for name in names
+    for value in ("deal\x00", "\x00", "1\x00")
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "value"),
+    NUL_CASES,
+    ids=[f"{p.strip('/')}-{n}-{v!r}" for p, n, v in NUL_CASES],
+)
+def test_a_nul_byte_in_any_parameter_is_a_400_naming_it(
+    api, make_event, staff_reader, path, name, value
+):
+    make_event("2023", sources=1)
+    query = urlencode({name: value})
+    for client in (api, _signed_in(staff_reader)):  # the lean path and DRF
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400, (path, name, response.content[:200])
+        assert name in response.json(), response.json()
+
+
 def b64(raw: bytes | str, *, urlsafe: bool = True, pad: bool = False) -> str:
     data = raw.encode() if isinstance(raw, str) else raw
     encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode

@@ -11,6 +11,7 @@ import datetime
 import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core import validators
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -122,8 +123,21 @@ class EdtfFilter(filters.Filter):
         return qs
 
 
+class SlugsField(filters.fields.ModelMultipleChoiceField):
+    """Slugs looked up in the database: NUL is refused first (PostgreSQL
+    cannot compare a string holding it, and said so with a 500)."""
+
+    def _check_values(self, value):
+        validate = validators.ProhibitNullCharactersValidator()
+        for item in value:
+            validate(str(item))
+        return super()._check_values(value)
+
+
 class KindFilter(filters.ModelMultipleChoiceFilter):
     """Kinds by slug: `?kind=deal&kind=approval` or `?kind=deal,approval`."""
+
+    field_class = SlugsField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
