@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.factories import EntityFactory, curator, editor, superuser
+from tests.factories import EntityFactory, PublisherFactory, curator, editor, superuser
 from timeline.models import Citation, Event
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +302,74 @@ def test_an_event_others_were_merged_into_is_not_deleted(api, make_event):
     assert response.status_code == 409
     assert "merged into this one" in response.json()["detail"]
     assert Event.objects.filter(pk=survivor.pk).exists()
+
+
+@pytest.fixture
+def hidden_world(make_event, entity):
+    """A published event and one in review, each with its own entity,
+    document and publisher (the second ones tied to nothing public)."""
+    public = make_event("2023", sources=1, entity=entity)
+    hidden_entity = EntityFactory(name="Hidden Extracted Entity")
+    hidden = make_event("2024", status="in_review", sources=1, entity=hidden_entity)
+    hidden_doc = hidden.citations.get().document
+    hidden_doc.publisher = PublisherFactory(name="Publisher Of A Queued Article")
+    hidden_doc.save()
+    public_doc = public.citations.get().document
+    return {
+        "public": {
+            "entity": entity.pk,
+            "document": public_doc.pk,
+            "publisher": public_doc.publisher_id,
+        },
+        "hidden": {
+            "entity": hidden_entity.pk,
+            "document": hidden_doc.pk,
+            "publisher": hidden_doc.publisher_id,
+        },
+        "hidden_event": hidden,
+    }
+
+
+ID_FILTERS = [
+    ("/api/events/", "entity"),
+    ("/api/events/", "document"),
+    ("/api/events/", "publisher"),
+    ("/api/documents/", "publisher"),
+]
+
+
+@pytest.mark.parametrize(("path", "name"), ID_FILTERS)
+def test_a_hidden_id_answers_like_an_unknown_one(api, hidden_world, path, name):
+    public = api.get(f"{path}?{name}={hidden_world['public'][name]}")
+    assert public.status_code == 200 and public.json()["results"]
+    hidden = api.get(f"{path}?{name}={hidden_world['hidden'][name]}")
+    unknown = api.get(f"{path}?{name}=987654")
+    assert hidden.status_code == unknown.status_code == 400
+    assert hidden.json() == unknown.json()
+    assert set(hidden.json()) == {name}
+
+
+@pytest.mark.parametrize(("path", "name"), ID_FILTERS)
+def test_readers_who_may_see_drafts_filter_by_hidden_ids(
+    api, hidden_world, staff_reader, path, name
+):
+    api.force_authenticate(staff_reader)
+    response = api.get(f"{path}?{name}={hidden_world['hidden'][name]}")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    if path == "/api/events/":
+        assert [e["id"] for e in results] == [hidden_world["hidden_event"].pk]
+    else:
+        assert [d["id"] for d in results] == [hidden_world["hidden"]["document"]]
+
+
+@pytest.mark.parametrize("path", ["/api/events/", "/api/documents/"])
+def test_the_browsable_filter_forms_list_only_what_the_reader_may_see(
+    api, hidden_world, staff_reader, path
+):
+    html = api.get(path, HTTP_ACCEPT="text/html").content.decode()
+    assert "Publisher Of A Queued Article" not in html
+    assert "Hidden Extracted Entity" not in html
+    api.force_authenticate(staff_reader)
+    html = api.get(path, HTTP_ACCEPT="text/html").content.decode()
+    assert "Publisher Of A Queued Article" in html
