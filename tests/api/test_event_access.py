@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 from rest_framework.authtoken.models import Token
 
 from tests.factories import EntityFactory, PublisherFactory, curator, editor, superuser
@@ -373,3 +374,75 @@ def test_the_browsable_filter_forms_list_only_what_the_reader_may_see(
     api.force_authenticate(staff_reader)
     html = api.get(path, HTTP_ACCEPT="text/html").content.decode()
     assert "Publisher Of A Queued Article" in html
+
+
+@pytest.fixture
+def changed_right_after_the_check(monkeypatch):
+    """Another writer changes the event between the If-Match check and the
+    write: the window a check outside the write's lock leaves open."""
+    from timeline.api.views import EventViewSet
+
+    check = EventViewSet._check_if_match
+
+    def check_then_race(self, event):
+        result = check(self, event)
+        Event.objects.filter(pk=event.pk).update(
+            title="Changed meanwhile", version=F("version") + 1
+        )
+        return result
+
+    monkeypatch.setattr(EventViewSet, "_check_if_match", check_then_race)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "data", "status"),
+    [
+        ("patch", "", {"title": "Mine"}, "draft"),
+        ("post", "submit/", {}, "draft"),
+        ("post", "reject/", {"reason": "Duplicate"}, "in_review"),
+        ("delete", "", None, "draft"),
+    ],
+    ids=["patch", "submit", "reject", "delete"],
+)
+def test_an_if_match_gone_stale_during_the_write_is_a_412(
+    api, make_event, changed_right_after_the_check, method, suffix, data, status
+):
+    event = make_event("2023", status=status)
+    api.force_authenticate(superuser())
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    response = getattr(api, method)(
+        f"/api/events/{event.pk}/{suffix}", data, format="json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 412, response.content
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.title, stored.status, stored.version) == (
+        "Changed meanwhile",
+        status,
+        2,
+    )
+
+
+def test_a_stale_version_with_a_current_if_match_is_a_409(api, make_event):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(superuser())
+    Event.objects.filter(pk=event.pk).update(version=3)
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    response = api.patch(
+        f"/api/events/{event.pk}/",
+        {"title": "Mine", "version": 1},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 409
+    assert set(response.json()) == {"version"}
+
+
+def test_a_stale_if_match_wins_over_a_stale_version(api, make_event):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(superuser())
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    Event.objects.filter(pk=event.pk).update(title="Changed", version=2)
+    response = api.post(
+        f"/api/events/{event.pk}/submit/", {"version": 1}, HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 412

@@ -63,6 +63,28 @@ def test_schema_documents_every_filter_and_format(api):
     assert {"application/json", "text/csv", "text/calendar"} <= set(content)
 
 
+WRITES = [
+    ("/api/events/{id}/", "put"),
+    ("/api/events/{id}/", "patch"),
+    ("/api/events/{id}/", "delete"),
+    *[
+        (f"/api/events/{{id}}/{name}/", "post")
+        for name in ("submit", "publish", "reject", "withdraw")
+    ],
+]
+
+
+@pytest.mark.parametrize(("path", "method"), WRITES)
+def test_schema_says_a_stale_if_match_is_412_and_a_stale_version_409(api, path, method):
+    operation = api.get("/api/schema/?format=json").json()["paths"][path][method]
+    headers = {p["name"]: p for p in operation["parameters"] if p["in"] == "header"}
+    assert "412" in headers["If-Match"]["description"]
+    responses = operation["responses"]
+    assert "`version`" in responses["409"]["description"]
+    assert "If-Match" not in responses["409"]["description"]
+    assert "`If-Match`" in responses["412"]["description"]
+
+
 def test_docs_page_serves_its_assets_locally(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
