@@ -8,8 +8,10 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +27,19 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be an integer >= {minimum}: {raw!r}")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -103,6 +118,62 @@ if SQLITE_INIT_COMMAND and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+CACHE_BACKENDS = {
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "memcached": "django.core.cache.backends.memcached.PyMemcacheCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+CACHE_OPTIONS = {"max_entries": int, "cull_frequency": int}
+
+
+def cache_from_url(url: str) -> dict:
+    """A CACHES entry from a URL: `db://<table>`, `locmem://`, `file:///<dir>`,
+    `redis://host:port/db`, `memcached://host:port`, `dummy://`. Query
+    parameters `max_entries`, `cull_frequency` (OPTIONS) and `timeout`."""
+    parts = urlsplit(url)
+    backend = CACHE_BACKENDS.get(parts.scheme)
+    if backend is None:
+        known = ", ".join(f"{scheme}://" for scheme in CACHE_BACKENDS)
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: use one of {known}")
+    query = dict(parse_qsl(parts.query))
+    unknown = set(query) - {*CACHE_OPTIONS, "timeout"}
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL {url!r}: unknown {names}")
+    config: dict = {"BACKEND": backend}
+    if parts.scheme == "db":
+        config["LOCATION"] = parts.netloc or "timeline_cache"
+    elif parts.scheme == "file":
+        config["LOCATION"] = parts.path
+    elif parts.scheme in ("redis", "rediss"):
+        config["LOCATION"] = parts._replace(query="").geturl()
+    elif parts.scheme == "memcached":
+        config["LOCATION"] = parts.netloc.split(",")
+    elif parts.scheme == "locmem":
+        config["LOCATION"] = parts.netloc
+    options = {
+        name: CACHE_OPTIONS[name](value)
+        for name, value in query.items()
+        if name in CACHE_OPTIONS
+    }
+    if options:
+        config["OPTIONS"] = options
+    if "timeout" in query:
+        config["TIMEOUT"] = int(query["timeout"])
+    return config
+
+
+# One cache all workers (and app servers) share: the API throttle counts in
+# it, and a per-process cache would let each gunicorn worker grant the full
+# rate. By default a table in the database (migration 0009 creates it);
+# point DJANGO_CACHE_URL at Redis or memcached when the database should not
+# take a write per anonymous request.
+CACHES = {"default": cache_from_url(os.environ.get("DJANGO_CACHE_URL", "db://"))}
+
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation."
@@ -154,11 +225,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# History records keep the whole reason for a change (a rejection's reason, a
+# deletion's): the default 100-character column refused longer ones with a
+# database error on PostgreSQL, and cutting them would lose what editors read.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Where `load_seeds` reads from when no --dir is given.
 SEEDS_DIR = BASE_DIR / "seeds"
 
 # The REST API. Anonymous consumers are throttled (TIMELINE_API_ANON_RATE, in
-# DRF's "number/period" form); authenticated users are not.
+# DRF's "number/period" form) per client address; authenticated users are not.
+# The address is REMOTE_ADDR unless TIMELINE_TRUSTED_PROXIES reverse proxies
+# (each appending to X-Forwarded-For) stand in front: a header the client sent
+# itself must not pick its own throttle bucket.
+TRUSTED_PROXIES = env_int("TIMELINE_TRUSTED_PROXIES", 0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is then a 401 with WWW-Authenticate.
@@ -174,6 +254,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("TIMELINE_API_ANON_RATE", "600/minute"),
     },
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "URL_FORMAT_OVERRIDE": "format",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -186,7 +267,8 @@ SPECTACULAR_SETTINGS = {
         "the closed interval [lower, upper]; open ends are null in JSON. "
         "Anonymous requests see published events only and are throttled to "
         + os.environ.get("TIMELINE_API_ANON_RATE", "600/minute")
-        + " per client address (HTTP 429 beyond)."
+        + " per client address (HTTP 429 beyond): the connecting address, or "
+        "the X-Forwarded-For hop written by a trusted reverse proxy."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -19,10 +19,21 @@ from timeline.models import Event, EventEntity
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    # Throttle counters live per process; a test must not inherit another's.
+    # Throttle counters live in the shared cache (a table, by default); a
+    # test must not inherit another's.
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def unthrottled(settings):
+    """No anonymous rate: query counts then measure the page alone (the
+    throttle's own cache queries are counted in test_throttling.py)."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None},
+    }
 
 
 @pytest.fixture

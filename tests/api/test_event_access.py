@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import F
 from rest_framework.authtoken.models import Token
 
-from tests.factories import EntityFactory, curator, editor, superuser
+from tests.factories import EntityFactory, PublisherFactory, curator, editor, superuser
 from timeline.models import Citation, Event
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +303,146 @@ def test_an_event_others_were_merged_into_is_not_deleted(api, make_event):
     assert response.status_code == 409
     assert "merged into this one" in response.json()["detail"]
     assert Event.objects.filter(pk=survivor.pk).exists()
+
+
+@pytest.fixture
+def hidden_world(make_event, entity):
+    """A published event and one in review, each with its own entity,
+    document and publisher (the second ones tied to nothing public)."""
+    public = make_event("2023", sources=1, entity=entity)
+    hidden_entity = EntityFactory(name="Hidden Extracted Entity")
+    hidden = make_event("2024", status="in_review", sources=1, entity=hidden_entity)
+    hidden_doc = hidden.citations.get().document
+    hidden_doc.publisher = PublisherFactory(name="Publisher Of A Queued Article")
+    hidden_doc.save()
+    public_doc = public.citations.get().document
+    return {
+        "public": {
+            "entity": entity.pk,
+            "document": public_doc.pk,
+            "publisher": public_doc.publisher_id,
+        },
+        "hidden": {
+            "entity": hidden_entity.pk,
+            "document": hidden_doc.pk,
+            "publisher": hidden_doc.publisher_id,
+        },
+        "hidden_event": hidden,
+    }
+
+
+ID_FILTERS = [
+    ("/api/events/", "entity"),
+    ("/api/events/", "document"),
+    ("/api/events/", "publisher"),
+    ("/api/documents/", "publisher"),
+]
+
+
+@pytest.mark.parametrize(("path", "name"), ID_FILTERS)
+def test_a_hidden_id_answers_like_an_unknown_one(api, hidden_world, path, name):
+    public = api.get(f"{path}?{name}={hidden_world['public'][name]}")
+    assert public.status_code == 200 and public.json()["results"]
+    hidden = api.get(f"{path}?{name}={hidden_world['hidden'][name]}")
+    unknown = api.get(f"{path}?{name}=987654")
+    assert hidden.status_code == unknown.status_code == 400
+    assert hidden.json() == unknown.json()
+    assert set(hidden.json()) == {name}
+
+
+@pytest.mark.parametrize(("path", "name"), ID_FILTERS)
+def test_readers_who_may_see_drafts_filter_by_hidden_ids(
+    api, hidden_world, staff_reader, path, name
+):
+    api.force_authenticate(staff_reader)
+    response = api.get(f"{path}?{name}={hidden_world['hidden'][name]}")
+    assert response.status_code == 200
+    results = response.json()["results"]
+    if path == "/api/events/":
+        assert [e["id"] for e in results] == [hidden_world["hidden_event"].pk]
+    else:
+        assert [d["id"] for d in results] == [hidden_world["hidden"]["document"]]
+
+
+@pytest.mark.parametrize("path", ["/api/events/", "/api/documents/"])
+def test_the_browsable_filter_forms_list_only_what_the_reader_may_see(
+    api, hidden_world, staff_reader, path
+):
+    html = api.get(path, HTTP_ACCEPT="text/html").content.decode()
+    assert "Publisher Of A Queued Article" not in html
+    assert "Hidden Extracted Entity" not in html
+    api.force_authenticate(staff_reader)
+    html = api.get(path, HTTP_ACCEPT="text/html").content.decode()
+    assert "Publisher Of A Queued Article" in html
+
+
+@pytest.fixture
+def changed_right_after_the_check(monkeypatch):
+    """Another writer changes the event between the If-Match check and the
+    write: the window a check outside the write's lock leaves open."""
+    from timeline.api.views import EventViewSet
+
+    check = EventViewSet._check_if_match
+
+    def check_then_race(self, event):
+        result = check(self, event)
+        Event.objects.filter(pk=event.pk).update(
+            title="Changed meanwhile", version=F("version") + 1
+        )
+        return result
+
+    monkeypatch.setattr(EventViewSet, "_check_if_match", check_then_race)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "data", "status"),
+    [
+        ("patch", "", {"title": "Mine"}, "draft"),
+        ("post", "submit/", {}, "draft"),
+        ("post", "reject/", {"reason": "Duplicate"}, "in_review"),
+        ("delete", "", None, "draft"),
+    ],
+    ids=["patch", "submit", "reject", "delete"],
+)
+def test_an_if_match_gone_stale_during_the_write_is_a_412(
+    api, make_event, changed_right_after_the_check, method, suffix, data, status
+):
+    event = make_event("2023", status=status)
+    api.force_authenticate(superuser())
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    response = getattr(api, method)(
+        f"/api/events/{event.pk}/{suffix}", data, format="json", HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 412, response.content
+    stored = Event.objects.get(pk=event.pk)
+    assert (stored.title, stored.status, stored.version) == (
+        "Changed meanwhile",
+        status,
+        2,
+    )
+
+
+def test_a_stale_version_with_a_current_if_match_is_a_409(api, make_event):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(superuser())
+    Event.objects.filter(pk=event.pk).update(version=3)
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    response = api.patch(
+        f"/api/events/{event.pk}/",
+        {"title": "Mine", "version": 1},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert response.status_code == 409
+    assert set(response.json()) == {"version"}
+
+
+def test_a_stale_if_match_wins_over_a_stale_version(api, make_event):
+    event = make_event("2023", status="draft")
+    api.force_authenticate(superuser())
+    etag = api.get(f"/api/events/{event.pk}/")["ETag"]
+    Event.objects.filter(pk=event.pk).update(title="Changed", version=2)
+    response = api.post(
+        f"/api/events/{event.pk}/submit/", {"version": 1}, HTTP_IF_MATCH=etag
+    )
+    assert response.status_code == 412

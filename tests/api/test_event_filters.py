@@ -235,7 +235,7 @@ def test_page_after_an_insert_neither_skips_nor_repeats(api, make_event):
     "query", ["", "date=2023", "date_from=2023-06&kind=deal", "q=Event&ordering=-date"]
 )
 def test_list_runs_a_fixed_number_of_queries(
-    api, make_event, entity, django_assert_num_queries, page_size, query
+    api, make_event, entity, django_assert_num_queries, page_size, query, unthrottled
 ):
     for i in range(40):
         make_event(["2023", f"2023-07-0{i % 9 + 1}", "2005/.."][i % 3], sources=1)

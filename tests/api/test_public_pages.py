@@ -197,7 +197,7 @@ def test_signed_in_readers_browsers_and_exports_get_the_full_path(
 
 @pytest.mark.parametrize("page_size", [1, 10, 30])
 def test_a_lean_page_is_one_query_whatever_its_size(
-    timeline, django_assert_num_queries, page_size
+    timeline, django_assert_num_queries, page_size, unthrottled
 ):
     with django_assert_num_queries(1):
         body = lean_path(f"/api/events/?date_from=2000-01-01&page_size={page_size}")

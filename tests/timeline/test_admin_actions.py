@@ -348,3 +348,61 @@ def test_entity_merge_action_moves_links_and_keeps_names_as_aliases(login):
         reverse("admin:timeline_entity_changelist"), {"q": "Shanghai government"}
     )
     assert list(response.context["cl"].result_list) == [first]
+
+
+BAD_NUMBERS = ["abc", "1.5", "", " ", "²", "-3", "1e3", str(2**64), "9" * 40, "0x10"]
+
+
+def _posted(client, data):
+    """POST to the review queue; the editor lands back on it with a message."""
+    url = reverse("admin:timeline_event_review")
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+@pytest.mark.parametrize(
+    "button",
+    ["publish_one", "reject_one", "accept_source", "detach_source", "bulk_id"],
+)
+def test_review_queue_refuses_a_bad_number_with_a_message(login, button, value):
+    event = EventFactory(status=S.IN_REVIEW)
+    CitationFactory(event=event)
+    client = login("editor")
+    if button == "bulk_id":
+        data = {"publish_selected": "1", "ids": [event.pk, value]}
+    else:
+        data = {button: value, f"reason_{value}": "Dup"}
+    messages = _posted(client, data)
+    assert any(f"{value!r} is not an event id" in m for m in messages) or any(
+        f"{value!r} is not a source id" in m for m in messages
+    ), messages
+    assert Event.objects.get(pk=event.pk).status == S.IN_REVIEW
+
+
+@pytest.mark.parametrize("value", [v for v in BAD_NUMBERS if v.strip()])
+@pytest.mark.parametrize("button", ["publish_one", "reject_one", "bulk"])
+def test_review_queue_refuses_a_bad_version_with_a_message(login, button, value):
+    event = EventFactory(status=S.IN_REVIEW)
+    CitationFactory(event=event)
+    client = login("editor")
+    data = {f"version_{event.pk}": value, f"reason_{event.pk}": "Dup"}
+    if button == "bulk":
+        data.update({"publish_selected": "1", "ids": [event.pk]})
+    else:
+        data[button] = event.pk
+    messages = _posted(client, data)
+    assert any(f"{value!r} is not a version" in m for m in messages), messages
+    assert Event.objects.get(pk=event.pk).status == S.IN_REVIEW
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "²", str(2**64)])
+def test_transition_page_refuses_a_bad_version_on_the_form(login, value):
+    event = EventFactory(status=S.IN_REVIEW)
+    client = login("editor")
+    url = reverse("admin:timeline_event_transition", args=[event.pk, "reject"])
+    response = client.post(url, {"reason": "Dup", "version": value})
+    assert response.status_code == 200
+    assert "is not a version" in response.content.decode()
+    assert Event.objects.get(pk=event.pk).status == S.IN_REVIEW

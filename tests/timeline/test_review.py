@@ -1,6 +1,7 @@
 """The editorial workflow services: transitions, permissions, reasons, history."""
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -182,3 +183,42 @@ def test_awaiting_review_is_oldest_submission_first():
     review.event_submit(event=second, user=user)
     review.event_submit(event=first, user=user)
     assert list(Event.objects.awaiting_review()) == [second, first]
+
+
+LONG_REASON = (
+    "The date is the signing of the framework agreement, not the approval; "
+    "the approval came three weeks later according to the second source."
+) * 4  # 556 characters: far past the 100 a history column used to hold
+
+
+@pytest.mark.parametrize(
+    "model",
+    [m for m in apps.get_models() if hasattr(m, "history")],
+    ids=lambda m: m.__name__,
+)
+def test_every_history_keeps_a_reason_of_any_length(model):
+    field = model.history.model._meta.get_field("history_change_reason")
+    assert field.max_length is None
+    assert field.get_internal_type() == "TextField"
+
+
+@pytest.mark.parametrize(
+    ("name", "before"), [("reject", S.IN_REVIEW), ("withdraw", S.PUBLISHED)]
+)
+def test_a_long_reason_is_kept_whole_on_the_event_and_in_its_history(name, before):
+    event = EventFactory(status=before)
+    service = getattr(review, f"event_{name}")
+    service(event=event, user=editor(), reason=LONG_REASON)
+    event.refresh_from_db()
+    assert event.review_note == LONG_REASON
+    record = event.history.first()
+    label = review.TRANSITIONS[name].label
+    assert record.history_change_reason == f"{label}: {LONG_REASON}"
+
+
+def test_a_long_bulk_reason_is_kept_whole_in_every_history_record():
+    events = [EventFactory(status=S.IN_REVIEW) for _ in range(2)]
+    review.events_reject(events=events, user=editor(), reason=LONG_REASON)
+    for event in events:
+        record = event.history.first()
+        assert record.history_change_reason == f"Rejected: {LONG_REASON}"

@@ -19,11 +19,14 @@ from corpus.admin import EstimatedCountPaginator
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
 from timeline.admin.forms import (
+    MAX_VERSION,
     CitationForm,
     EventForm,
     MergeForm,
     ReasonForm,
     SourcesFormSet,
+    parse_number,
+    posted_number,
 )
 from timeline.models import Amount, Citation, Event, EventEntity, EventRevision
 from timeline.services import review, revisions
@@ -535,15 +538,17 @@ class EventAdmin(SimpleHistoryAdmin):
         error = None
         if request.method == "POST" and form.is_valid():
             note = form.cleaned_data["reason"]
-            version = request.POST.get("version")
             try:
+                version = None
+                if request.POST.get("version"):
+                    version = posted_number(
+                        request.POST, "version", what="a version", maximum=MAX_VERSION
+                    )
                 _run_one(
-                    name,
-                    event=event,
-                    user=request.user,
-                    note=note,
-                    version=int(version) if version else None,
+                    name, event=event, user=request.user, note=note, version=version
                 )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
             except (review.InvalidTransition, StaleVersion) as exc:
                 error = str(exc)
             else:
@@ -608,10 +613,9 @@ class EventAdmin(SimpleHistoryAdmin):
 
     def _review_revision(self, request: HttpRequest) -> None:
         post = request.POST
-        pk = post.get("publish_revision") or post.get("reject_revision")
-        revision = get_object_or_404(
-            EventRevision, pk=int(pk) if str(pk).isdigit() else 0
-        )
+        button = "publish_revision" if "publish_revision" in post else "reject_revision"
+        pk = posted_number(post, button, what="a revision id")
+        revision = get_object_or_404(EventRevision, pk=pk)
         try:
             if "publish_revision" in post:
                 revisions.revision_publish(revision=revision, user=request.user)
@@ -639,11 +643,10 @@ class EventAdmin(SimpleHistoryAdmin):
                 self._review_revision(request)
                 return
             if "accept_source" in post or "detach_source" in post:
-                pk = post.get("accept_source") or post.get("detach_source")
-                citation = get_object_or_404(
-                    Citation, pk=int(pk) if str(pk).isdigit() else 0
-                )
-                if "accept_source" in post:
+                button = "accept_source" if "accept_source" in post else "detach_source"
+                pk = posted_number(post, button, what="a source id")
+                citation = get_object_or_404(Citation, pk=pk)
+                if button == "accept_source":
                     review.citation_accept(citation=citation, user=request.user)
                     done = "Accepted the new source of"
                 else:
@@ -658,10 +661,17 @@ class EventAdmin(SimpleHistoryAdmin):
                 )
                 return
             if "publish_one" in post or "reject_one" in post:
-                pk = int(post.get("publish_one") or post.get("reject_one"))
+                button = "publish_one" if "publish_one" in post else "reject_one"
+                pk = posted_number(post, button, what="an event id")
                 event = get_object_or_404(Event, pk=pk)
-                version = int(post.get(f"version_{pk}", event.version))
-                if "publish_one" in post:
+                version = posted_number(
+                    post,
+                    f"version_{pk}",
+                    what="a version",
+                    maximum=MAX_VERSION,
+                    default=event.version,
+                )
+                if button == "publish_one":
                     review.event_publish(
                         event=event, user=request.user, expected_version=version
                     )
@@ -680,8 +690,18 @@ class EventAdmin(SimpleHistoryAdmin):
                     )
                 return
             name = "publish" if "publish_selected" in post else "reject"
-            ids = [int(i) for i in post.getlist("ids") if i.isdigit()]
-            seen = {int(i): int(post.get(f"version_{i}", 0)) for i in ids}
+            ids = [parse_number(raw, what="an event id") for raw in post.getlist("ids")]
+            # A missing version counts as changed: the event is skipped.
+            seen = {
+                pk: posted_number(
+                    post,
+                    f"version_{pk}",
+                    what="a version",
+                    maximum=MAX_VERSION,
+                    default=0,
+                )
+                for pk in ids
+            }
             current = Event.objects.filter(pk__in=ids)
             fresh = [e for e in current if seen.get(e.pk) == e.version]
             for event in current:
@@ -702,6 +722,8 @@ class EventAdmin(SimpleHistoryAdmin):
                 note=post.get("bulk_reason", ""),
             )
             self._report(request, result)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
         except (PermissionDenied, review.InvalidTransition, StaleVersion) as exc:
             self.message_user(request, str(exc), messages.ERROR)
 

@@ -186,6 +186,29 @@ class MergeForm(forms.Form):
         self.fields["survivor"].queryset = events
 
 
+MAX_ID = 2**63 - 1  # BigAutoField
+MAX_VERSION = 2**31 - 1  # PositiveIntegerField
+
+
+def posted_number(
+    data, name: str, *, what: str, maximum: int = MAX_ID, default: int | None = None
+) -> int:
+    """The positive whole number posted as `name` (hidden fields and button
+    values of the review pages), or a ValidationError saying which: a
+    tampered "abc" or a 20-digit id was a 500."""
+    if name not in data and default is not None:
+        return default
+    return parse_number(data.get(name), what=what, maximum=maximum)
+
+
+def parse_number(raw: str | None, *, what: str, maximum: int = MAX_ID) -> int:
+    field = forms.IntegerField(min_value=1, max_value=maximum)
+    try:
+        return field.clean(raw)
+    except ValidationError:
+        raise ValidationError(f"{raw!r} is not {what}; reload the page.") from None
+
+
 def _same(a, b) -> bool:
     """Form and history values compare as text ("" and None alike)."""
     return str("" if a is None else a) == str("" if b is None else b)

@@ -11,15 +11,22 @@ import datetime
 import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core import validators
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from corpus.dates import InvalidEdtf, describe_edtf
-from corpus.models import Document, Publisher
+from corpus.models import Document
 from timeline.models import Citation, Entity, Event, EventEntity, EventKind
-from timeline.selectors import ORDERINGS, citation_queryset
+from timeline.selectors import (
+    ORDERINGS,
+    citation_queryset,
+    document_queryset,
+    entity_queryset,
+    publisher_queryset,
+)
 
 DATE_MATCHES = ("overlaps", "within")
 
@@ -122,8 +129,21 @@ class EdtfFilter(filters.Filter):
         return qs
 
 
+class SlugsField(filters.fields.ModelMultipleChoiceField):
+    """Slugs looked up in the database: NUL is refused first (PostgreSQL
+    cannot compare a string holding it, and said so with a 500)."""
+
+    def _check_values(self, value):
+        validate = validators.ProhibitNullCharactersValidator()
+        for item in value:
+            validate(str(item))
+        return super()._check_values(value)
+
+
 class KindFilter(filters.ModelMultipleChoiceFilter):
     """Kinds by slug: `?kind=deal&kind=approval` or `?kind=deal,approval`."""
+
+    field_class = SlugsField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
@@ -138,7 +158,31 @@ class KindFilter(filters.ModelMultipleChoiceFilter):
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.ModelChoiceFilter):
-    """A related object by id; an unknown id is a 400, not an empty list."""
+    """A related object by id, among those the reader may see; an unknown id
+    is a 400, not an empty list, and so is one the reader may not see, in the
+    same words (a 200 there told which hidden ids exist). The browsable API's
+    select lists the same rows."""
+
+    def __init__(self, *args, visible, **kwargs):
+        self.visible = visible
+        # What the public may see, until VisibleIdsMixin knows the reader.
+        super().__init__(*args, queryset=visible(user=None), **kwargs)
+
+
+class VisibleIdsMixin:
+    """Gives each IdFilter's form field the rows this request's reader may
+    see (the form class itself may be shared by every request)."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_visible_ids", False):
+            user = getattr(self.request, "user", None)
+            for name, spec in self.filters.items():
+                if isinstance(spec, IdFilter):
+                    form.fields[name].queryset = spec.visible(user=user)
+            self._visible_ids = True
+        return form
 
 
 class CommaMultipleWidget(forms.SelectMultiple):
@@ -153,7 +197,7 @@ class CommaMultipleWidget(forms.SelectMultiple):
         return [part.strip() for value in values for part in value.split(",") if part]
 
 
-class EventFilterSet(filters.FilterSet):
+class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
     date_from = WindowDateFilter(help_text=DATE_FROM_HELP)
     date_to = WindowDateFilter(help_text=DATE_TO_HELP, end=True)
     date = EdtfFilter(help_text=DATE_HELP)
@@ -173,17 +217,17 @@ class EventFilterSet(filters.FilterSet):
         help_text="`actual`, `planned` or `forecast` (one or several).",
     )
     entity = IdFilter(
-        queryset=Entity.objects.all(),
+        visible=entity_queryset,
         method="filter_entity",
         help_text="Entity id: events that involve this entity in any role.",
     )
     document = IdFilter(
-        queryset=Document.objects.all(),
+        visible=document_queryset,
         method="filter_document",
         help_text="Document id: events citing this document.",
     )
     publisher = IdFilter(
-        queryset=Publisher.objects.all(),
+        visible=publisher_queryset,
         method="filter_publisher",
         help_text="Publisher id: events citing a document from this publisher.",
     )
@@ -345,8 +389,8 @@ class EventFilterSet(filters.FilterSet):
         return queryset.filter(own | Exists(quotes) | Exists(names))
 
 
-class DocumentFilterSet(filters.FilterSet):
-    publisher = IdFilter(queryset=Publisher.objects.all(), help_text="Publisher id.")
+class DocumentFilterSet(VisibleIdsMixin, filters.FilterSet):
+    publisher = IdFilter(visible=publisher_queryset, help_text="Publisher id.")
     published_from = filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="ISO date."
     )

@@ -117,6 +117,8 @@ def parse_public_query(params: QueryDict) -> PublicPageQuery | None:
     for name, values in params.lists():
         if len(values) != 1 and name not in REPEATABLE:
             return None
+        if any("\x00" in value for value in values):
+            return None  # PostgreSQL refuses NUL in text; DRF words the 400
     if params.get("format", "json") != "json":
         return None
     try:

@@ -225,8 +225,8 @@ class EventWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="The version the edit is based on (required for PUT/PATCH; "
-        "a stale one is a 409).",
+        help_text="The version the edit is based on (required for PUT/PATCH "
+        "unless If-Match is sent); a stale one is a 409 Conflict.",
     )
 
     CREATE_REQUIRED = ("key", "title", "kind", "date_edtf")
@@ -255,7 +255,9 @@ class EventWriteSerializer(serializers.Serializer):
 class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     version = serializers.IntegerField(
-        required=False, min_value=1, help_text="Refuse with 409 if it is stale."
+        required=False,
+        min_value=1,
+        help_text="The version you read; a stale one is a 409 Conflict.",
     )
 
 

@@ -229,10 +229,19 @@ WRITE_ERRORS = {
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such event."),
     409: OpenApiResponse(
         OpenApiTypes.OBJECT,
-        description="A stale `version`, or a transition the workflow forbids.",
+        description=(
+            "Conflict: the `version` sent (body, or query for DELETE) is stale, "
+            "and the body says who changed what since; or the workflow forbids "
+            "the transition. Nothing written."
+        ),
     ),
     412: OpenApiResponse(
-        OpenApiTypes.OBJECT, description="A stale `If-Match` ETag: nothing written."
+        OpenApiTypes.OBJECT,
+        description=(
+            "Precondition Failed: the `If-Match` ETag no longer matches the "
+            "event, also when it changed while this request was written. "
+            "Nothing written."
+        ),
     ),
     503: UNAVAILABLE,
 }
@@ -240,6 +249,17 @@ PENDING_REVISION = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="The event is published and you cannot publish: the change waits "
     "for an editor as a revision (`revision`); `event` is the live version.",
+)
+# Optimistic locking by header; a `version` is the other way (409 when stale).
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    description=(
+        "The `ETag` of a GET of this event. When the event changed since, the "
+        "answer is 412 Precondition Failed and nothing is written. Without it "
+        "(or with `*`), send the `version` you read instead."
+    ),
 )
 EXPORT_TYPES = {
     "text/csv": OpenApiTypes.STR,
@@ -279,20 +299,24 @@ class EventSchema(AutoSchema):
     ),
     update=extend_schema(
         request=EventWriteSerializer,
+        parameters=[IF_MATCH],
         responses={200: EventSerializer, 202: PENDING_REVISION, **WRITE_ERRORS},
     ),
     partial_update=extend_schema(
         request=EventWriteSerializer,
+        parameters=[IF_MATCH],
         responses={200: EventSerializer, 202: PENDING_REVISION, **WRITE_ERRORS},
     ),
     destroy=extend_schema(
         summary="Delete an event with its sources, amounts and entity links.",
         description=(
             "Needs the `timeline.delete_event` permission (superusers). Send the "
-            "`version` you read (or an `If-Match` ETag): a stale one is a 409 "
-            "(412), nothing deleted. The history keeps the deleted rows."
+            "`version` you read (a stale one is a 409 Conflict) or an `If-Match` "
+            "ETag (a stale one is a 412 Precondition Failed); either way nothing "
+            "is deleted. The history keeps the deleted rows."
         ),
         parameters=[
+            IF_MATCH,
             OpenApiParameter("version", int, description="The version you read."),
             OpenApiParameter("reason", str, description="Kept in the history."),
         ],
@@ -403,14 +427,31 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     # -- writes --------------------------------------------------------------
 
-    def _check_if_match(self, event: Event) -> None:
+    def _check_if_match(self, event: Event) -> int | None:
+        """The version an `If-Match` header vouches for (None without one);
+        PreconditionFailed when it does not match the event as read now.
+
+        The write then carries that version to the service, which checks it
+        again under its lock: a change landing between this check and the
+        write is a 412 as well, never a 409 nor a write over it.
+        """
         expected = self.request.headers.get("If-Match")
         if not expected or expected.strip() == "*":
-            return
+            return None
         current = representation_etag(self.get_serializer(event).data)
         offered = [tag.strip().removeprefix("W/") for tag in expected.split(",")]
         if current not in offered:
             raise PreconditionFailed()
+        return event.version
+
+    @staticmethod
+    def _refusal(exc: event_services.StaleVersion, matched: int | None):
+        """412 when the If-Match no longer holds, else 409 for a stale `version`."""
+        if matched is not None and exc.current_version != matched:
+            return PreconditionFailed(
+                f"{PreconditionFailed.default_detail} {exc.message}"
+            )
+        return Conflict({"version": [exc.message]})
 
     def _respond(self, event: Event, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.events_by_ids([event.pk])
@@ -427,7 +468,7 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def update(self, request, *args, partial: bool = False, **kwargs):
         event = self.get_object()
-        self._check_if_match(event)
+        matched = self._check_if_match(event)
         serializer = EventWriteSerializer(
             event,
             data=request.data,
@@ -436,13 +477,14 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        expected = data.pop("version", event.version)
+        # `If-Match: *` vouches for no version: the one just read is checked.
+        expected = data.pop("version", event.version if matched is None else matched)
         try:
             event = event_services.event_update(
                 event=event, data=data, user=request.user, expected_version=expected
             )
         except event_services.StaleVersion as exc:
-            raise Conflict({"version": [exc.message]}) from exc
+            raise self._refusal(exc, matched) from exc
         if event.pending_revision is not None:
             # A curator's edit of a published event: the live version stays.
             live = self._respond(event)
@@ -462,26 +504,26 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def destroy(self, request, *args, **kwargs):
         event = self.get_object()
-        self._check_if_match(event)
+        matched = self._check_if_match(event)
         raw = request.query_params.get("version")
-        if raw is not None and not raw.isdigit():
+        if raw is not None and not (raw.isascii() and raw.isdigit()):
             raise exceptions.ValidationError({"version": ["Must be an integer."]})
         try:
             event_services.event_delete(
                 event=event,
                 user=request.user,
-                expected_version=int(raw) if raw is not None else None,
+                expected_version=int(raw) if raw is not None else matched,
                 reason=request.query_params.get("reason", ""),
             )
         except event_services.StaleVersion as exc:
-            raise Conflict({"version": [exc.message]}) from exc
+            raise self._refusal(exc, matched) from exc
         except event_services.EventInUse as exc:
             raise Conflict({"detail": str(exc)}) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _transition(self, request, service, *, reason_arg: str) -> Response:
         event = self.get_object()
-        self._check_if_match(event)
+        matched = self._check_if_match(event)
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         params = serializer.validated_data
@@ -489,17 +531,18 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             event = service(
                 event=event,
                 user=request.user,
-                expected_version=params.get("version"),
+                expected_version=params.get("version", matched),
                 **{reason_arg: params.get("reason", "")},
             )
         except event_services.StaleVersion as exc:
-            raise Conflict({"version": [exc.message]}) from exc
+            raise self._refusal(exc, matched) from exc
         except review.InvalidTransition as exc:
             raise Conflict({"status": [str(exc)]}) from exc
         return self._respond(event)
 
     TRANSITION_SCHEMA = {
         "request": TransitionSerializer,
+        "parameters": [IF_MATCH],
         "responses": {200: EventSerializer, **WRITE_ERRORS},
     }
 
@@ -531,10 +574,10 @@ class IdCursorPagination(CursorPagination):
     max_page_size = pagination.MAX_PAGE_SIZE
 
     def decode_cursor(self, request):
-        try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound as exc:
-            raise exceptions.ValidationError({"cursor": ["Invalid cursor."]}) from exc
+        token = request.query_params.get(self.cursor_query_param)
+        if not token:
+            return None
+        return pagination.decode_id_cursor(token, offset_cutoff=self.offset_cutoff)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

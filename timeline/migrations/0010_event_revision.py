@@ -25,7 +25,7 @@ def allow_viewing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('timeline', '0008_event_date_span'),
+        ('timeline', '0009_cache_table_and_history_reasons'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,6 +22,7 @@ from timeline.selectors.events import (
     event_rows_by_ids,
     event_with_related,
     events_by_ids,
+    publisher_queryset,
     user_can_see_unpublished,
 )
 from timeline.selectors.pages import (
@@ -83,6 +84,7 @@ __all__ = [
     "longest_interval_days",
     "arm_floors",
     "public_page",
+    "publisher_queryset",
     "quote_context",
     "review_queue",
     "user_can_see_unpublished",

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from corpus.models import Document
+from corpus.models import Document, Publisher
 from timeline.models import Amount, Citation, Entity, Event, EventEntity
 
 
@@ -63,6 +63,15 @@ def document_queryset(*, user: Any = None) -> QuerySet[Document]:
         event__merged_into__isnull=True,
     )
     return documents.filter(Exists(published))
+
+
+def publisher_queryset(*, user: Any = None) -> QuerySet[Publisher]:
+    """Publishers `user` may read: the public sees those of public documents."""
+    if user_can_see_unpublished(user):
+        return Publisher.objects.all()
+    return Publisher.objects.filter(
+        pk__in=document_queryset(user=user).values("publisher_id")
+    )
 
 
 def entity_queryset(*, user: Any = None) -> QuerySet[Entity]:
