@@ -15,18 +15,22 @@ REFUSED = 'connection to server at "127.0.0.1", port 5432 failed: Connection ref
 
 
 @pytest.fixture
-def cut_database(monkeypatch):
+def cut_database():
     """Make every later query fail as a refused connection does (what
-    `connect()` raises, wrapped by Django, when PostgreSQL is down)."""
+    `connect()` raises, wrapped by Django, when PostgreSQL is down). The
+    connection comes back before other fixtures tear down (the throttle
+    cache is a table they clear)."""
+    patch = pytest.MonkeyPatch()
 
     def refuse(*args, **kwargs):
         raise OperationalError(REFUSED)
 
     def cut() -> None:
         for connection in connections.all():
-            monkeypatch.setattr(connection, "ensure_connection", refuse)
+            patch.setattr(connection, "ensure_connection", refuse)
 
-    return cut
+    yield cut
+    patch.undo()
 
 
 @pytest.fixture
@@ -81,15 +85,16 @@ def test_admin_answers_a_plain_503(client, cut_database):
     assert response["Retry-After"].isdigit()
 
 
-def test_other_database_errors_stay_errors(api, published, monkeypatch):
+def test_other_database_errors_stay_errors(api, published):
     # A broken query is a bug (a 500), not an outage to retry.
     def broken(*args, **kwargs):
         raise ProgrammingError("syntax error")
 
-    for connection in connections.all():
-        monkeypatch.setattr(connection, "ensure_connection", broken)
-    with pytest.raises(ProgrammingError):
-        api.get(f"/api/events/{published.pk}/")
+    with pytest.MonkeyPatch.context() as patch:
+        for connection in connections.all():
+            patch.setattr(connection, "ensure_connection", broken)
+        with pytest.raises(ProgrammingError):
+            api.get(f"/api/events/{published.pk}/")
 
 
 def test_schema_documents_the_503(api):
