@@ -113,6 +113,15 @@ DATABASES = {
 # "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536" for a large
 # read-mostly file (bench/api.py sets this). Unset: SQLite's own defaults.
 SQLITE_INIT_COMMAND = os.environ.get("DATABASE_SQLITE_INIT_COMMAND", "")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers take the lock when their transaction begins and wait for it
+    # (DATABASE_SQLITE_TIMEOUT seconds): a deferred transaction that reads
+    # and then writes fails at once with "database is locked" when another
+    # thread or worker writes meanwhile, which answered a 503.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=float(os.environ.get("DATABASE_SQLITE_TIMEOUT", "20")),
+    )
 if SQLITE_INIT_COMMAND and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = SQLITE_INIT_COMMAND
 

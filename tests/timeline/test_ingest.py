@@ -307,6 +307,9 @@ def test_ingest_racing_a_run_that_stored_the_file_first_is_refused(
     assert_stored_once(article)
 
 
+# Outside a test transaction: the test's own (immediate) transaction would
+# hold the write lock itself.
+@pytest.mark.django_db(transaction=True)
 def test_ingest_while_another_sqlite_connection_holds_the_write_lock_is_refused(
     article, is_postgres
 ):
@@ -316,6 +319,8 @@ def test_ingest_while_another_sqlite_connection_holds_the_write_lock_is_refused(
         connection.settings_dict["TEST"]["NAME"] or connection.settings_dict["NAME"],
         uri=True,
     )
+    with connection.cursor() as cursor:  # wait 0.2 s, not the 20 s default
+        cursor.execute("PRAGMA busy_timeout = 200")
     try:
         other.execute("BEGIN IMMEDIATE")
         other.execute("DELETE FROM corpus_document WHERE id < 0")
@@ -324,6 +329,8 @@ def test_ingest_while_another_sqlite_connection_holds_the_write_lock_is_refused(
     finally:
         other.rollback()
         other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout = 20000")
 
     assert f"{article}: the database is locked by another run" in str(raised.value)
     assert Document.objects.count() == 0
