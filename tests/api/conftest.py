@@ -16,6 +16,26 @@ from tests.factories import (
 )
 from timeline.models import Event, EventEntity
 
+# Every filter and paging parameter of /api/events/ (the schema documents
+# each; each must answer bad input with a 400).
+EVENT_PARAMETERS = [
+    "date_from",
+    "date_to",
+    "date",
+    "date_match",
+    "kind",
+    "modality",
+    "entity",
+    "document",
+    "publisher",
+    "q",
+    "status",
+    "ordering",
+    "cursor",
+    "page_size",
+    "format",
+]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from tests.api.conftest import EVENT_PARAMETERS
 from tests.factories import editor, superuser
 from timeline.models import Event
 
@@ -67,23 +68,7 @@ def test_a_long_delete_reason_is_kept_in_the_history(api, make_event):
 # Every query parameter of every list endpoint (the FilterSets' and the
 # pagination's), each of which once reached the database or a parser.
 PARAMETERS = {
-    "/api/events/": [
-        "date_from",
-        "date_to",
-        "date",
-        "date_match",
-        "kind",
-        "modality",
-        "entity",
-        "document",
-        "publisher",
-        "q",
-        "status",
-        "ordering",
-        "cursor",
-        "page_size",
-        "format",
-    ],
+    "/api/events/": EVENT_PARAMETERS,
     "/api/documents/": [
         "publisher",
         "published_from",

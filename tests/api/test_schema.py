@@ -21,6 +21,7 @@ from schemathesis.checks import (
     positive_data_acceptance,
 )
 
+from tests.api.conftest import EVENT_PARAMETERS
 from tests.factories import editor
 
 pytestmark = pytest.mark.django_db
@@ -31,24 +32,7 @@ def test_schema_documents_every_filter_and_format(api):
     parameters = {
         p["name"]: p for p in schema["paths"]["/api/events/"]["get"]["parameters"]
     }
-    for name in (
-        "date_from",
-        "date_to",
-        "date",
-        "date_match",
-        "kind",
-        "modality",
-        "entity",
-        "document",
-        "publisher",
-        "q",
-        "status",
-        "ordering",
-        "cursor",
-        "page_size",
-        "bom",
-        "format",
-    ):
+    for name in EVENT_PARAMETERS:
         assert name in parameters, name
         assert parameters[name].get("description"), name
     assert parameters["date_match"]["schema"]["enum"] == ["overlaps", "within"]

@@ -616,20 +616,17 @@ class EventAdmin(SimpleHistoryAdmin):
         button = "publish_revision" if "publish_revision" in post else "reject_revision"
         pk = posted_number(post, button, what="a revision id")
         revision = get_object_or_404(EventRevision, pk=pk)
-        try:
-            if "publish_revision" in post:
-                revisions.revision_publish(revision=revision, user=request.user)
-                done = "Published the change to"
-            else:
-                revisions.revision_reject(
-                    revision=revision,
-                    user=request.user,
-                    reason=post.get(f"revision_reason_{revision.pk}", ""),
-                )
-                done = "Rejected the change to"
-        except ValidationError as exc:
-            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
-            return
+        # Refusals (ValidationError, PermissionDenied) are _review_post's to word.
+        if "publish_revision" in post:
+            revisions.revision_publish(revision=revision, user=request.user)
+            done = "Published the change to"
+        else:
+            revisions.revision_reject(
+                revision=revision,
+                user=request.user,
+                reason=post.get(f"revision_reason_{revision.pk}", ""),
+            )
+            done = "Rejected the change to"
         self.message_user(
             request, f"{done} “{revision.event.title}”.", messages.SUCCESS
         )

@@ -165,12 +165,21 @@ def accepted_sources(snapshot: dict) -> int:
     return sum(1 for c in snapshot["citations"] if not c["needs_review"])
 
 
+NO_SOURCE = (
+    "A published event needs at least one accepted source: this change would "
+    "leave it with none. Add a source first, or withdraw the event."
+)
+
+
 def _require_source(snapshot: dict) -> None:
     if not accepted_sources(snapshot):
-        raise SourceRequired(
-            "A published event needs at least one accepted source: this change "
-            "would leave it with none. Add a source first, or withdraw the event."
-        )
+        raise SourceRequired(NO_SOURCE)
+
+
+def _require_live_source(event: Event) -> None:
+    """The stored event still has an accepted source (one query, no snapshot)."""
+    if not Citation.objects.filter(event_id=event.pk, needs_review=False).exists():
+        raise SourceRequired(NO_SOURCE)
 
 
 # -- the gate every change to an event's content passes ---------------------
@@ -205,7 +214,7 @@ def event_change(
             return None
         if user_can_publish(user) and not review:
             apply()
-            _require_source(event_snapshot(stored))
+            _require_live_source(stored)
             return None
         base = event_snapshot(stored)
         savepoint = transaction.savepoint()
@@ -427,7 +436,7 @@ def revision_publish(
         label = change_reason(f"Published revision #{stored.pk} by {author}", note)
         _apply_snapshot(event, stored.base, stored.proposed, user=user, reason=label)
         if event.status == Event.Status.PUBLISHED:
-            _require_source(event_snapshot(event))
+            _require_live_source(event)
         stored.status = EventRevision.Status.PUBLISHED
         stored.reviewed_by, stored.reviewed_at = user, timezone.now()
         stored.review_note = note.strip()
