@@ -13,13 +13,36 @@ FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" in engine:
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:
-        if "requires_postgres" in item.keywords:
+        _require_serialized_rollback(item)
+    postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    unmet = "requires_sqlite" if postgres else "requires_postgres"
+    skip = pytest.mark.skip(
+        reason="needs SQLite (unset DATABASE_URL)"
+        if postgres
+        else "needs PostgreSQL (set DATABASE_URL)"
+    )
+    for item in items:
+        if unmet in item.keywords:
             item.add_marker(skip)
+
+
+def _require_serialized_rollback(item):
+    """A transactional test must put the data-migration rows back.
+
+    Without ``serialized_rollback`` its teardown flush re-runs post_migrate,
+    which recreates content types and permissions under new ids; the next
+    serialized test on that worker then fails restoring its copy of them
+    (an IntegrityError that depends on test order).
+    """
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    if not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: django_db(transaction=True) needs"
+            " serialized_rollback=True as well (see tests/conftest.py)"
+        )
 
 
 @pytest.fixture

@@ -309,12 +309,12 @@ def test_ingest_racing_a_run_that_stored_the_file_first_is_refused(
 
 # Outside a test transaction: the test's own (immediate) transaction would
 # hold the write lock itself.
-@pytest.mark.django_db(transaction=True)
+# PostgreSQL waits for the other writer instead.
+@pytest.mark.requires_sqlite
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ingest_while_another_sqlite_connection_holds_the_write_lock_is_refused(
-    article, is_postgres
+    article,
 ):
-    if is_postgres:
-        pytest.skip("PostgreSQL waits for the other writer instead")
     other = sqlite3.connect(
         connection.settings_dict["TEST"]["NAME"] or connection.settings_dict["NAME"],
         uri=True,
