@@ -6,8 +6,10 @@ it by character offsets, so it is never normalised or edited once stored.
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -24,6 +26,72 @@ class Publisher(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IngestRun(models.Model):
+    """One run of `ingest` or of the admin's "Add articles": who, when, what.
+
+    `files` lists each file given, in order, as a dict with its `name`, its
+    `outcome` (one of `FileOutcome`), the `document` id it stored, the
+    numbers of `events` created and `citations` added, and the `error` that
+    refused it. The run is recorded even when nothing was written.
+    """
+
+    class Via(models.TextChoices):
+        COMMAND = "command", "manage.py ingest"
+        ADMIN = "admin", "Add articles (admin)"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        PARTIAL = "partial", "Done, some files failed"
+        FAILED = "failed", "Failed, nothing written"
+
+    class FileOutcome(models.TextChoices):
+        STORED = "stored", "Stored"
+        ALREADY_STORED = "already stored", "Already stored (skipped)"
+        FAILED = "failed", "Failed"
+        ROLLED_BACK = "rolled back", "Rolled back (--atomic)"
+
+    via = models.CharField(max_length=16, choices=Via.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ingest_runs",
+        help_text="Who added the articles in the admin.",
+    )
+    invoked_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The system account and host that ran the command.",
+    )
+    arguments = models.TextField(blank=True, help_text="The command's options.")
+    atomic = models.BooleanField(
+        default=False, help_text="All files in one transaction (--atomic)."
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.RUNNING
+    )
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    files = models.JSONField(default=list, blank=True)
+    documents_created = models.PositiveIntegerField(default=0)
+    documents_skipped = models.PositiveIntegerField(default=0)
+    files_failed = models.PositiveIntegerField(default=0)
+    events_created = models.PositiveIntegerField(default=0)
+    citations_added = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Ingest run {self.pk} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def who(self) -> str:
+        return self.user.get_username() if self.user else self.invoked_by
 
 
 class Document(models.Model):
@@ -47,6 +115,15 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    ingest_run = models.ForeignKey(
+        IngestRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        editable=False,
+        help_text="The ingest run that stored it (empty for seeds).",
+    )
     # Metadata edits are tracked; the text never changes, so history leaves it
     # (and its hash) out to stay small.
     history = HistoricalRecords(excluded_fields=["text", "sha256"])
