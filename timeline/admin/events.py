@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import EstimatedCountPaginator
+from corpus.admin import EstimatedCountPaginator, ReadOnlyAdmin
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
 from timeline.admin.forms import (
@@ -726,7 +726,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventRevision)
-class EventRevisionAdmin(admin.ModelAdmin):
+class EventRevisionAdmin(ReadOnlyAdmin):
     """Every change proposed to a published event, with its diff; read-only
     (editors decide in the review queue)."""
 
@@ -753,12 +753,3 @@ class EventRevisionAdmin(admin.ModelAdmin):
             "admin/timeline/event/_revision_diff.html",
             {"diff": selectors.revision_diff(obj)},
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

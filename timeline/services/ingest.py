@@ -2,10 +2,14 @@
 
 Every candidate becomes an extracted event waiting in the review queue, unless
 it is the same fact as an event already on the timeline: then the article is
-added to that event as a new citation flagged for review. All files are read
-and analysed before anything is written, and all are written in one
-transaction, so bad input writes nothing; a run that collides with a parallel
-run of the same file is refused with a message, and nothing is duplicated.
+added to that event as a new citation flagged for review.
+
+Each file is read, analysed and written in a transaction of its own, so a bad
+file among many costs only itself; `atomic=True` (`ingest --atomic`) makes the
+run all-or-nothing. A file that collides with a parallel run of the same file
+is refused with a message, and nothing is duplicated. Every run is recorded as
+a `corpus.IngestRun` (who, when, each file's outcome, the counts), and the
+documents it stored link to it.
 
 Articles come as files (.txt, or .html whose main text trafilatura extracts)
 or in memory (`ArticleInput`: an admin upload or pasted text). An article with
@@ -18,6 +22,7 @@ publication date"; setting the document's date re-dates them
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,12 +35,14 @@ from django.utils import timezone
 from corpus.extraction.articles import analyse_article
 from corpus.extraction.events import EventCandidate, extract_events
 from corpus.extraction.headers import parse_header
-from corpus.models import Document, Publisher, text_sha256
+from corpus.models import Document, IngestRun, Publisher, text_sha256
 from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 from corpus.webpages import is_html_name, read_web_page
 from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import entity_get_or_create
 from timeline.services.loading import event_fingerprint
+
+logger = logging.getLogger(__name__)
 
 CHANGE_REASON = "ingest"
 NEEDS_DATE = "Needs a publication date"
@@ -43,6 +50,10 @@ NEEDS_DATE = "Needs a publication date"
 UNDATED_CONFIDENCE_PENALTY = 0.25
 WORD = re.compile(r"[^\W_]{4,}|[\u4e00-\u9fff]")
 TITLE_OVERLAP = 0.5
+LOCKED = (
+    "the database is locked by another run writing at the same time. Run ingest "
+    "again once it is done (stored files are skipped)."
+)
 
 
 class IngestError(Exception):
@@ -86,6 +97,7 @@ class _Article:
 
 @dataclass
 class IngestReport:
+    run: IngestRun | None = None
     documents_created: list[str] = field(default_factory=list)
     documents_already_stored: list[str] = field(default_factory=list)
     events_created: int = 0
@@ -94,11 +106,25 @@ class IngestReport:
     documents: list[Document] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     matched_events: list[Event] = field(default_factory=list)
+    # (label, message) of each file that was refused, in order.
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    atomic: bool = False
+
+    @property
+    def rolled_back(self) -> bool:
+        """True when --atomic discarded the whole run because a file failed."""
+        return self.atomic and bool(self.failures)
 
     def lines(self) -> list[str]:
+        if self.rolled_back:
+            return [
+                f"Nothing was written: {len(self.failures)} file(s) failed and "
+                "the run was all-or-nothing (--atomic)."
+            ]
         lines = [
             f"Documents: {len(self.documents_created)} stored, "
-            f"{len(self.documents_already_stored)} already stored (skipped).",
+            f"{len(self.documents_already_stored)} already stored (skipped), "
+            f"{len(self.failures)} failed.",
             f"Events: {self.events_created} new in the review queue; "
             f"{self.citations_added} new citations on existing events "
             "(flagged for review).",
@@ -111,6 +137,24 @@ class IngestReport:
             )
         return lines
 
+    def add(self, part: IngestReport) -> None:
+        """Count in what one file's transaction stored."""
+        self.documents_created += part.documents_created
+        self.documents_already_stored += part.documents_already_stored
+        self.events_created += part.events_created
+        self.citations_added += part.citations_added
+        self.events_needing_a_date += part.events_needing_a_date
+        self.documents += part.documents
+        self.events += part.events
+        self.matched_events += part.matched_events
+
+    def failure_lines(self) -> list[str]:
+        return [f"{label}: {message}" for label, message in self.failures]
+
+
+class _RollBack(Exception):
+    """Raised inside the --atomic transaction to discard it."""
+
 
 def documents_ingest(
     *,
@@ -119,58 +163,146 @@ def documents_ingest(
     published_on: datetime.date | None = None,
     url: str = "",
     on_progress: Callable[[int, int, Path], None] | None = None,
+    atomic: bool = False,
+    user=None,
+    via: str = IngestRun.Via.COMMAND,
+    invoked_by: str = "",
+    arguments: str = "",
 ) -> IngestReport:
     """Store `paths` (files) and `articles` (in memory) with their candidates.
+
+    Each file is read, analysed and written in a transaction of its own: a
+    file that fails is listed in `report.failures` and the others are kept.
+    With `atomic`, one failure discards the whole run (every file is still
+    tried, so that all failures are listed). Either way the run is recorded
+    as an `IngestRun`, with each file's outcome.
 
     `published_on` and `url` apply to the files (`url` only with one file).
     """
     if url and len(paths) != 1:
         raise IngestError("A URL names one article: give exactly one file with it.")
-    read: list[_Article] = []
-    for number, path in enumerate(paths, start=1):
-        if on_progress:
-            on_progress(number, len(paths), path)
-        try:
-            read.append(_read_path(path, published_on, url))
-            read[-1].label = str(path)
-        except ArticleReadError as exc:
-            raise IngestError(str(exc)) from exc
-    for article in articles:
-        try:
-            read.append(_read_input(article))
-            read[-1].label = article.name
-        except ArticleReadError as exc:
-            raise IngestError(str(exc)) from exc
-
-    report = IngestReport()
-    kinds = {kind.slug: kind for kind in EventKind.objects.all()}
-    current = read[0].label if read else None
+    sources = [(str(p), p) for p in paths] + [(a.name, a) for a in articles]
     try:
-        with transaction.atomic():
-            for article in read:
-                current = article.label
-                _store_article(article, kinds, report)
+        run = IngestRun.objects.create(
+            via=via,
+            user=user if getattr(user, "pk", None) else None,
+            invoked_by=invoked_by[:200],
+            arguments=arguments,
+            atomic=atomic,
+        )
     except OperationalError as exc:
-        # SQLite has one writer at a time: a parallel run that holds the lock
-        # too long makes this one fail (PostgreSQL waits instead).
-        if connection.vendor != "sqlite" or "locked" not in str(exc):
+        if not _locked(exc):
             raise
         raise IngestError(
-            f"{current}: the database is locked by another run writing at the "
-            "same time. Run ingest again once it is done (stored files are "
-            "skipped)."
+            f"{sources[0][0] if sources else 'ingest'}: {LOCKED}"
         ) from exc
+    report = IngestReport(run=run, atomic=atomic)
+    kinds = {kind.slug: kind for kind in EventKind.objects.all()}
+    try:
+        with transaction.atomic():
+            for number, (label, source) in enumerate(sources, start=1):
+                if on_progress and isinstance(source, Path):
+                    on_progress(number, len(paths), source)
+                _ingest_one(label, source, published_on, url, kinds, run, report)
+            if report.rolled_back:
+                raise _RollBack
+    except _RollBack:
+        pass
+    _finish(run, report)
     return report
 
 
-def _store_article(
-    article: _Article, kinds: dict[str, EventKind], report: IngestReport
+def _ingest_one(
+    label: str,
+    source: Path | ArticleInput,
+    published_on: datetime.date | None,
+    url: str,
+    kinds: dict[str, EventKind],
+    run: IngestRun,
+    report: IngestReport,
 ) -> None:
+    """Read, analyse and store one file in a savepoint; record its outcome.
+
+    What the file stored counts in `report` only once its savepoint is kept.
+    """
+    entry = {"name": label, "outcome": IngestRun.FileOutcome.STORED}
+    part = IngestReport()
+    try:
+        if isinstance(source, Path):
+            article = _read_path(source, published_on, url)
+        else:
+            article = _read_input(source)
+        article.label = label
+        with transaction.atomic():
+            document = _store_article(article, kinds, part, run)
+    except (ArticleReadError, IngestError) as exc:
+        message = str(exc).removeprefix(f"{label}: ")
+    except OperationalError as exc:
+        # SQLite has one writer at a time: a parallel run that holds the lock
+        # too long makes this file fail (PostgreSQL waits instead).
+        if not _locked(exc):
+            raise
+        message = LOCKED
+    except Exception as exc:  # one file's bug must not cost the other files
+        logger.exception("ingest: %s failed", label)
+        message = f"unexpected error ({type(exc).__name__}: {exc}); not stored"
+    else:
+        report.add(part)
+        if document is None:
+            entry["outcome"] = IngestRun.FileOutcome.ALREADY_STORED
+        else:
+            entry.update(
+                document=document.pk,
+                events=part.events_created,
+                citations=part.citations_added,
+            )
+        run.files.append(entry)
+        return
+    report.failures.append((label, message))
+    entry.update(outcome=IngestRun.FileOutcome.FAILED, error=message)
+    run.files.append(entry)
+
+
+def _locked(exc: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+def _finish(run: IngestRun, report: IngestReport) -> None:
+    """Write the run's outcome; after --atomic rolled back, say so per file."""
+    if report.rolled_back:
+        for entry in run.files:
+            if entry["outcome"] != IngestRun.FileOutcome.FAILED:
+                entry.pop("document", None)
+                entry["outcome"] = IngestRun.FileOutcome.ROLLED_BACK
+        run.status = IngestRun.Status.FAILED
+    elif not report.failures:
+        run.status = IngestRun.Status.DONE
+    elif report.documents_created or report.documents_already_stored:
+        run.status = IngestRun.Status.PARTIAL
+    else:
+        run.status = IngestRun.Status.FAILED
+    stored = not report.rolled_back
+    run.documents_created = len(report.documents_created) if stored else 0
+    run.documents_skipped = len(report.documents_already_stored) if stored else 0
+    run.files_failed = len(report.failures)
+    run.events_created = report.events_created if stored else 0
+    run.citations_added = report.citations_added if stored else 0
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _store_article(
+    article: _Article,
+    kinds: dict[str, EventKind],
+    report: IngestReport,
+    run: IngestRun,
+) -> Document | None:
+    """Store the article and its candidates; None when it was stored before."""
     sha = text_sha256(article.text)
     if _document_stored(sha):
         report.documents_already_stored.append(article.label)
-        return
-    document = _store_document(article)
+        return None
+    document = _store_document(article, run)
     report.documents_created.append(article.label)
     report.documents.append(document)
     for number, candidate in enumerate(article.events, start=1):
@@ -200,6 +332,7 @@ def _store_article(
         )
         report.events_created += 1
         report.events_needing_a_date += int(undated)
+    return document
 
 
 def _document_stored(sha: str) -> bool:
@@ -288,7 +421,7 @@ def _article(*, events: list[EventCandidate] | None, **fields) -> _Article:
     return article
 
 
-def _store_document(article: _Article) -> Document:
+def _store_document(article: _Article, run: IngestRun | None = None) -> Document:
     publisher = None
     if article.publisher:
         publisher, _ = Publisher.objects.get_or_create(name=article.publisher[:200])
@@ -301,6 +434,7 @@ def _store_document(article: _Article) -> Document:
         published_on=article.published_on,
         text=article.text,
         source_name=article.name[:255],
+        ingest_run=run,
     )
     document.full_clean()
     document._change_reason = CHANGE_REASON
@@ -315,7 +449,7 @@ def _store_document(article: _Article) -> Document:
         if not _document_stored(document.sha256):
             raise
         raise IngestError(
-            f"{article.label}: already being ingested by another run, which "
+            "already being ingested by another run, which "
             "stored it first; nothing was duplicated. Run ingest again for the "
             "other files (stored ones are skipped)."
         ) from exc
