@@ -203,7 +203,11 @@ class IngestRunAdmin(ReadOnlyAdmin, BigTableAdmin):
         "documents_link",
         "file_table",
     ]
-    readonly_fields = fields
+    readonly_fields = [
+        name
+        for entry in fields
+        for name in (entry if isinstance(entry, tuple) else (entry,))
+    ]
 
     @admin.display(description="who")
     def who(self, obj: IngestRun) -> str:

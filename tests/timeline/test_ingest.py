@@ -447,9 +447,9 @@ def test_parallel_ingests_of_one_file_store_it_once_and_refuse_clearly(
     both_checked = threading.Barrier(2, timeout=30)
     store_document = ingest._store_document
 
-    def store_after_both_checked(analysis):
+    def store_after_both_checked(*args):
         both_checked.wait()  # both runs found the file new: now both insert
-        return store_document(analysis)
+        return store_document(*args)
 
     monkeypatch.setattr(ingest, "_store_document", store_after_both_checked)
     outcomes = []

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,6 +40,7 @@ from corpus.webpages import is_html_name, read_web_page
 from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import entity_get_or_create
 from timeline.services.loading import event_fingerprint
+from timeline.services.matching import matching_event
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,6 @@ CHANGE_REASON = "ingest"
 NEEDS_DATE = "Needs a publication date"
 # How much less an editor should trust a date read against the ingest day.
 UNDATED_CONFIDENCE_PENALTY = 0.25
-WORD = re.compile(r"[^\W_]{4,}|[\u4e00-\u9fff]")
-TITLE_OVERLAP = 0.5
 LOCKED = (
     "the database is locked by another run writing at the same time. Run ingest "
     "again once it is done (stored files are skipped)."
@@ -308,7 +306,7 @@ def _store_article(
     for number, candidate in enumerate(article.events, start=1):
         undated = number - 1 in article.undated
         # A date read against today is a guess: match nothing on it.
-        match = None if undated else _matching_event(candidate)
+        match = None if undated else matching_event(candidate)
         if match is not None:
             _, created = Citation.objects.get_or_create(
                 event=match,
@@ -454,32 +452,6 @@ def _store_document(article: _Article, run: IngestRun | None = None) -> Document
             "other files (stored ones are skipped)."
         ) from exc
     return document
-
-
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(text)}
-
-
-def _matching_event(candidate: EventCandidate) -> Event | None:
-    """An event on the timeline that states the same fact, if any."""
-    events = (
-        Event.objects.filter(kind__slug=candidate.kind, merged_into__isnull=True)
-        .overlapping(candidate.date.lower, candidate.date.upper)
-        .exclude(status=Event.Status.REJECTED)
-        .prefetch_related("amounts")
-    )
-    values = {(a.value, a.currency) for a in candidate.amounts}
-    title_words = _words(candidate.title)
-    for event in events[:200]:
-        event_values = {(a.value.normalize(), a.currency) for a in event.amounts.all()}
-        if values and {(v.normalize(), c) for v, c in values} & event_values:
-            return event
-        words = _words(event.title)
-        if title_words and words:
-            overlap = len(title_words & words) / min(len(title_words), len(words))
-            if overlap >= TITLE_OVERLAP:
-                return event
-    return None
 
 
 def _create_event(
