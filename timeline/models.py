@@ -288,6 +288,11 @@ class Event(models.Model):
                 fields=["date_precision", "date_span_days"], name="event_span"
             ),
             models.Index(fields=["updated_at", "id"], name="event_updated"),
+            # Ingest's duplicate check (timeline.services.matching).
+            models.Index(
+                fields=["kind", "date_precision", "date_lower", "date_upper"],
+                name="event_match_pool",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from corpus.models import Document, IngestRun
 from timeline.models import Citation, Event
 from timeline.selectors import review_queue
 from timeline.services import ingest
+from timeline.services.loading import event_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,26 @@ def test_ingest_queues_candidates_as_extracted_events_for_review(article):
     for citation in Citation.objects.select_related("document"):
         text = citation.document.text
         assert text[citation.start : citation.end] == citation.quote
+
+
+def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
+    article, django_assert_max_num_queries
+):
+    # The run record (2), kinds, savepoints (6), the document (check,
+    # publisher, row and history: 6), and for each of the two candidates the
+    # duplicate check (2 on an empty table) and the event, its source, amounts
+    # and entities, each row with its history row (8), plus new entities.
+    with django_assert_max_num_queries(36):
+        report = ingest.documents_ingest(paths=[article])
+
+    assert report.events_created == 2
+
+
+def test_extracted_fingerprints_are_those_of_the_stored_rows(article):
+    run("ingest", str(article))
+
+    for event in Event.objects.all():
+        assert event.extracted_fingerprint == event_fingerprint(event)
 
 
 def test_reingesting_a_file_creates_nothing(article):

@@ -19,7 +19,7 @@ YUAN = "CNY"
 
 
 def facts(*texts, amounts=(), entities=()) -> Facts:
-    return Facts.of(
+    return Facts(
         list(texts), [(Decimal(v).normalize(), c) for v, c in amounts], entities
     )
 
@@ -52,7 +52,7 @@ def test_another_companys_approval_in_the_same_words_does_not_match():
         "treatment of lung cancer on Tuesday, the company said."
     )
 
-    assert text_similarity(ours.texts[0], theirs.texts[0]) > 0.75
+    assert text_similarity(ours.texts[0][0], theirs.texts[0][0]) > 0.75
     assert match_score(ours, theirs) == 0
 
 
@@ -101,7 +101,7 @@ def test_chinese_is_compared_by_characters_not_as_one_word():
         "国家药品监督管理局3月5日批准百济神州的泽布替尼用于套细胞淋巴瘤一线治疗"
     )
 
-    assert text_similarity(ours.texts[0], reworded.texts[0]) > 0.85
+    assert text_similarity(ours.texts[0][0], reworded.texts[0][0]) > 0.85
     assert match_score(ours, reworded) >= matching.MATCH_THRESHOLD
     assert match_score(ours, other) < matching.MATCH_THRESHOLD
 
@@ -156,15 +156,18 @@ def test_matching_reads_a_bounded_pool_in_a_fixed_number_of_queries(
 ):
     candidate = analyse_article(ARTICLES / "en_hengrui_daily.txt").events[0]
     kind = candidate.kind
-    for number in range(matching.POOL_SIZE + 20):
+    for number in range(matching.ARM_SIZE + 20):
         EventFactory(
             kind__slug=kind,
             date_edtf=candidate.date.edtf,
             title=f"Unrelated approval {number}",
         )
 
-    # Pool ids (exact dates; overlapping dates), then titles, quotes, amounts
-    # and entities of the pool.
+    kind_id = Event.objects.values_list("kind_id", flat=True).first()
+
+    # The longest interval, the pool's ids, then titles, quotes, amounts and
+    # entities of the pool.
     with django_assert_num_queries(6):
-        assert matching.matching_event(candidate) is None
-    assert Event.objects.count() == matching.POOL_SIZE + 20
+        assert matching.matching_event(candidate, kind_id=kind_id) is None
+    pool = matching.candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
+    assert len(pool) == matching.ARM_SIZE

@@ -27,11 +27,47 @@ def entity_get_or_create(*, name: str, kind: str, reason: str) -> Entity:
     for candidate in Entity.objects.filter(kind=kind, aliases__icontains=name):
         if name in (candidate.aliases or []):
             return candidate
+    return _entity_create(name=name, kind=kind, reason=reason)
+
+
+def _entity_create(*, name: str, kind: str, reason: str) -> Entity:
     entity = Entity(name=name, kind=kind)
     entity._change_reason = reason
-    entity.full_clean()
+    # The database refuses a duplicate name (the callers looked it up first).
+    entity.full_clean(validate_unique=False, validate_constraints=False)
     entity.save()
     return entity
+
+
+class EntityCache:
+    """`entity_get_or_create` for a run of many mentions (an ingest run).
+
+    Each name is looked up once per run, and curators' aliases are read once
+    (a few rows) instead of searched for every new name.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], Entity] = {}
+        self._aliases: dict[tuple[str, str], Entity] | None = None
+
+    def get_or_create(self, *, name: str, kind: str, reason: str) -> Entity:
+        name = name.strip()[:300]
+        key = (name, kind)
+        entity = self._found.get(key)
+        if entity is None:
+            entity = Entity.objects.filter(name=name, kind=kind).first()
+        if entity is None:
+            if self._aliases is None:
+                self._aliases = {
+                    (alias, aliased.kind): aliased
+                    for aliased in Entity.objects.exclude(aliases=[])
+                    for alias in aliased.aliases or []
+                }
+            entity = self._aliases.get(key) or _entity_create(
+                name=name, kind=kind, reason=reason
+            )
+        self._found[key] = entity
+        return entity
 
 
 def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:

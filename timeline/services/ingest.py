@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from corpus.extraction.articles import analyse_article
 from corpus.extraction.events import EventCandidate, extract_events
@@ -37,9 +38,9 @@ from corpus.extraction.headers import parse_header
 from corpus.models import Document, IngestRun, Publisher, text_sha256
 from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 from corpus.webpages import is_html_name, read_web_page
-from timeline.models import Amount, Citation, Event, EventEntity, EventKind
-from timeline.services.entities import entity_get_or_create
-from timeline.services.loading import event_fingerprint
+from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
+from timeline.services.entities import EntityCache
+from timeline.services.loading import fingerprint_of
 from timeline.services.matching import matching_event
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,15 @@ class IngestReport:
         return [f"{label}: {message}" for label, message in self.failures]
 
 
+@dataclass
+class _Context:
+    """What every file of one run shares."""
+
+    record: IngestRun
+    kinds: dict[str, EventKind]
+    entities: EntityCache = field(default_factory=EntityCache)
+
+
 class _RollBack(Exception):
     """Raised inside the --atomic transaction to discard it."""
 
@@ -195,13 +205,15 @@ def documents_ingest(
             f"{sources[0][0] if sources else 'ingest'}: {LOCKED}"
         ) from exc
     report = IngestReport(run=run, atomic=atomic)
-    kinds = {kind.slug: kind for kind in EventKind.objects.all()}
+    context = _Context(
+        record=run, kinds={kind.slug: kind for kind in EventKind.objects.all()}
+    )
     try:
         with transaction.atomic():
             for number, (label, source) in enumerate(sources, start=1):
                 if on_progress and isinstance(source, Path):
                     on_progress(number, len(paths), source)
-                _ingest_one(label, source, published_on, url, kinds, run, report)
+                _ingest_one(label, source, published_on, url, context, report)
             if report.rolled_back:
                 raise _RollBack
     except _RollBack:
@@ -215,8 +227,7 @@ def _ingest_one(
     source: Path | ArticleInput,
     published_on: datetime.date | None,
     url: str,
-    kinds: dict[str, EventKind],
-    run: IngestRun,
+    context: _Context,
     report: IngestReport,
 ) -> None:
     """Read, analyse and store one file in a savepoint; record its outcome.
@@ -232,7 +243,7 @@ def _ingest_one(
             article = _read_input(source)
         article.label = label
         with transaction.atomic():
-            document = _store_article(article, kinds, part, run)
+            document = _store_article(article, context, part)
     except (ArticleReadError, IngestError) as exc:
         message = str(exc).removeprefix(f"{label}: ")
     except OperationalError as exc:
@@ -254,11 +265,11 @@ def _ingest_one(
                 events=part.events_created,
                 citations=part.citations_added,
             )
-        run.files.append(entry)
+        context.record.files.append(entry)
         return
     report.failures.append((label, message))
     entry.update(outcome=IngestRun.FileOutcome.FAILED, error=message)
-    run.files.append(entry)
+    context.record.files.append(entry)
 
 
 def _locked(exc: OperationalError) -> bool:
@@ -290,23 +301,22 @@ def _finish(run: IngestRun, report: IngestReport) -> None:
 
 
 def _store_article(
-    article: _Article,
-    kinds: dict[str, EventKind],
-    report: IngestReport,
-    run: IngestRun,
+    article: _Article, context: _Context, report: IngestReport
 ) -> Document | None:
     """Store the article and its candidates; None when it was stored before."""
     sha = text_sha256(article.text)
     if _document_stored(sha):
         report.documents_already_stored.append(article.label)
         return None
-    document = _store_document(article, run)
+    kinds = context.kinds
+    document = _store_document(article, context.record)
     report.documents_created.append(article.label)
     report.documents.append(document)
     for number, candidate in enumerate(article.events, start=1):
         undated = number - 1 in article.undated
         # A date read against today is a guess: match nothing on it.
-        match = None if undated else matching_event(candidate)
+        kind = kinds.get(candidate.kind) or kinds["other"]
+        match = None if undated else matching_event(candidate, kind_id=kind.pk)
         if match is not None:
             _, created = Citation.objects.get_or_create(
                 event=match,
@@ -325,6 +335,7 @@ def _store_article(
                 document,
                 kinds,
                 key=f"x-{sha[:12]}-{number}",
+                entities=context.entities,
                 undated=undated,
             )
         )
@@ -434,7 +445,9 @@ def _store_document(article: _Article, run: IngestRun | None = None) -> Document
         source_name=article.name[:255],
         ingest_run=run,
     )
-    document.full_clean()
+    # Field checks only: the publisher and run were just read or made, and the
+    # unique hash is the database's to refuse (handled below).
+    document.full_clean(exclude=["publisher", "ingest_run"], validate_unique=False)
     document._change_reason = CHANGE_REASON
     try:
         # A savepoint, so that the transaction survives a refused insert.
@@ -460,8 +473,12 @@ def _create_event(
     kinds: dict[str, EventKind],
     *,
     key: str,
+    entities: EntityCache,
     undated: bool = False,
 ) -> Event:
+    """The candidate as an extracted event waiting for review, with its source,
+    amounts and entities: seven statements (each row and its history row in
+    bulk), plus a lookup for each entity not seen before in this run."""
     note = f"Proposed by the extractor from {document.source_name or document.title}."
     confidence = candidate.confidence
     if undated:
@@ -486,36 +503,48 @@ def _create_event(
         submitted_at=timezone.now(),
         review_note=note + "".join(f" Check: {n}." for n in candidate.notes),
     )
-    event.full_clean()
-    event._change_reason = CHANGE_REASON
-    event.save()
-    Citation.objects.create(
+    # Field checks only: the kind is one of `kinds`, and the database refuses
+    # a duplicate key or a broken constraint (inside this file's savepoint).
+    event.full_clean(
+        exclude=["kind"], validate_unique=False, validate_constraints=False
+    )
+    citation = Citation(
         event=event,
         document=document,
         quote=candidate.quote,
         start=candidate.start,
         end=candidate.end,
     )
-    for amount in candidate.amounts:
-        Amount.objects.create(
+    amounts = [
+        Amount(
             event=event,
             value=Decimal(amount.value),
             currency=amount.currency,
             text=amount.text[:200],
             is_approximate=amount.approximate or amount.upper is not None,
         )
+        for amount in candidate.amounts
+    ]
+    linked: dict[int, Entity] = {}
     for mention in candidate.entities:
-        EventEntity.objects.get_or_create(
-            event=event,
-            entity=entity_get_or_create(
-                name=mention.name, kind=mention.kind, reason=CHANGE_REASON
-            ),
-            role="",
+        entity = entities.get_or_create(
+            name=mention.name, kind=mention.kind, reason=CHANGE_REASON
         )
+        linked.setdefault(entity.pk, entity)
+    roles = [EventEntity(event=event, entity=e, role="") for e in linked.values()]
     # What the extractor proposed: re-dating leaves the event alone once a
     # person changed any of it.
-    event.extracted_fingerprint = event_fingerprint(event)
-    Event.objects.filter(pk=event.pk).update(
-        extracted_fingerprint=event.extracted_fingerprint
+    event.extracted_fingerprint = fingerprint_of(
+        event, amounts=amounts, roles=roles, citations=[citation]
     )
+    event._change_reason = CHANGE_REASON
+    event.save()
+    citation.event = event
+    citation._change_reason = CHANGE_REASON
+    citation.save()
+    for rows, model in ((amounts, Amount), (roles, EventEntity)):
+        for row in rows:
+            row.event = event  # now with its id
+        if rows:
+            bulk_create_with_history(rows, model, default_change_reason=CHANGE_REASON)
     return event

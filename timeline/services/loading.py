@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -148,6 +149,23 @@ def _load_documents(
 
 def event_fingerprint(event: Event) -> str:
     """A hash of what a curator can change about an event (not its status)."""
+    return fingerprint_of(
+        event,
+        amounts=event.amounts.all(),
+        roles=event.roles.select_related("entity"),
+        citations=event.citations.select_related("document"),
+    )
+
+
+def fingerprint_of(
+    event: Event,
+    *,
+    amounts: Iterable[Amount],
+    roles: Iterable[EventEntity],
+    citations: Iterable[Citation],
+) -> str:
+    """`event_fingerprint` of an event with these rows, read from no database
+    (ingest has them in hand before it writes)."""
     state = {
         "title": event.title,
         "summary": event.summary,
@@ -156,15 +174,11 @@ def event_fingerprint(event: Event) -> str:
         "modality": event.modality,
         "amounts": sorted(
             [format(a.value.normalize(), "f"), a.currency, a.text, a.is_approximate]
-            for a in event.amounts.all()
+            for a in amounts
         ),
-        "entities": sorted(
-            [r.entity.name, r.entity.kind, r.role]
-            for r in event.roles.select_related("entity")
-        ),
+        "entities": sorted([r.entity.name, r.entity.kind, r.role] for r in roles),
         "citations": sorted(
-            [c.document.sha256, c.start, c.end, c.quote]
-            for c in event.citations.select_related("document")
+            [c.document.sha256, c.start, c.end, c.quote] for c in citations
         ),
     }
     blob = json.dumps(state, sort_keys=True, ensure_ascii=False)

@@ -25,23 +25,26 @@ A score of `MATCH_THRESHOLD` or more is a match; the best one wins.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
+from django.db import connections
 from rapidfuzz import fuzz
 
+from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from corpus.extraction.events import EventCandidate
-from timeline.models import Amount, Citation, Entity, Event, EventEntity
-from timeline.selectors.pages import ORDERINGS, event_page_ids
+from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
+from timeline.selectors.pages import longest_interval_days
 
 MATCH_THRESHOLD = 0.5
-# Events of the same kind and overlapping dates looked at per candidate: those
-# with exactly the candidate's dates first, then the earliest-starting others.
-POOL_SIZE = 200
+# Events of the same kind and overlapping dates looked at per candidate, per
+# precision class (day, month, …): those that start closest before its end.
+ARM_SIZE = 15
 AMOUNT_WEIGHT = 0.5
 ACTOR_WEIGHT = 0.2
 TEXT_WEIGHT = 0.6
@@ -81,45 +84,55 @@ SETTING_KINDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class Facts:
-    """What a candidate or an event states, normalised for comparison."""
+    """What a candidate or an event states, normalised for comparison.
 
-    texts: tuple[str, ...]
-    amounts: frozenset[tuple[Decimal, str]]
-    actors: frozenset[str]
-    others: frozenset[str]  # places, people, government bodies
-    names: frozenset[str]  # named in alphabetic text, lower case
-    words: frozenset[str]  # every word, lower case
+    Names and words are worked out only when a comparison gets that far.
+    """
 
-    @classmethod
-    def of(
-        cls,
+    def __init__(
+        self,
         texts: list[str],
         amounts: Iterable[tuple[Decimal, str]],
         mentions: Iterable[tuple[str, str]],
-    ) -> Facts:
-        mentions = list(mentions)
-        setting = {
-            _bare(word)
-            for name, kind in mentions
-            if kind in SETTING_KINDS
-            for word in WORD.findall(unicodedata.normalize("NFKC", name))
-        }
-        return cls(
-            texts=tuple(t for t in (normalise(text) for text in texts) if t),
-            amounts=frozenset(amounts),
-            **_entities(mentions),
-            **_names_and_words(texts, setting),
-        )
+    ) -> None:
+        self.raw = texts
+        normalised = (normalise(text) for text in texts)
+        # (text, whether it is Chinese), empty ones left out.
+        self.texts = tuple((t, is_chinese(t)) for t in normalised if t)
+        self.amounts = frozenset(amounts)
+        self.mentions = list(mentions)
+        entities = _entities(self.mentions)
+        self.actors: frozenset[str] = entities["actors"]
+        self.others: frozenset[str] = entities["others"]  # places, people, bodies
 
     @classmethod
     def of_candidate(cls, candidate: EventCandidate) -> Facts:
-        return cls.of(
+        return cls(
             [candidate.title, candidate.quote],
             ((Decimal(a.value).normalize(), a.currency) for a in candidate.amounts),
             ((m.name, m.kind) for m in candidate.entities),
         )
+
+    @cached_property
+    def _names_and_words(self) -> dict[str, frozenset[str]]:
+        setting = {
+            _bare(word)
+            for name, kind in self.mentions
+            if kind in SETTING_KINDS
+            for word in WORD.findall(unicodedata.normalize("NFKC", name))
+        }
+        return _names_and_words(self.raw, setting)
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Named in alphabetic text, lower case."""
+        return self._names_and_words["names"]
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word, lower case."""
+        return self._names_and_words["words"]
 
     def names_unknown_to(self, other: Facts) -> set[str]:
         """Names here that the other's texts never mention."""
@@ -141,15 +154,27 @@ def is_chinese(text: str) -> bool:
     return len(CJK.findall(text)) * 3 >= len(text.replace(" ", ""))
 
 
-def text_similarity(a: str, b: str) -> float:
-    """0..1: how alike two normalised texts are, in either language."""
+def text_similarity(
+    a: str, b: str, chinese: bool | None = None, at_least: float = 0.0
+) -> float:
+    """0..1: how alike two normalised texts are, in either language; 0 as
+    soon as it is clear the result would be below `at_least`."""
     if not a or not b:
         return 0.0
-    if is_chinese(a) or is_chinese(b):
-        return fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) / 100
+    if chinese is None:
+        chinese = is_chinese(a) or is_chinese(b)
+    if chinese:
+        a, b = a.replace(" ", ""), b.replace(" ", "")
+        return fuzz.ratio(a, b, score_cutoff=at_least * 100) / 100
     # Set ratio alone scores a short title inside any long text as 1.0; sort
-    # ratio alone punishes a shorter wording of the same words.
-    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 200
+    # ratio alone punishes a shorter wording of the same words. Their mean
+    # reaches `at_least` only if each reaches 2 × at_least - 1.
+    cutoff = max(0.0, 2 * at_least - 1) * 100
+    by_set = fuzz.token_set_ratio(a, b, score_cutoff=cutoff)
+    if not by_set:
+        return 0.0
+    by_order = fuzz.token_sort_ratio(a, b, score_cutoff=cutoff)
+    return 0.0 if not by_order else (by_set + by_order) / 200
 
 
 def names_match(a: str, b: str) -> bool:
@@ -181,35 +206,39 @@ def match_score(candidate: Facts, event: Facts) -> float:
     elif candidate.others and event.others:
         shared = _any_name_matches(candidate.others, event.others)
         score += ACTOR_WEIGHT / 2 * shared / len(candidate.others)
-    if candidate.names_unknown_to(event) and event.names_unknown_to(candidate):
-        return 0.0
+    needed = (MATCH_THRESHOLD - score) / TEXT_WEIGHT
+    if needed > 1:
+        return score  # no wording could make it a match
     wording = max(
-        (text_similarity(a, b) for a in candidate.texts for b in event.texts),
+        (
+            text_similarity(a, b, a_zh or b_zh, needed)
+            for a, a_zh in candidate.texts
+            for b, b_zh in event.texts
+        ),
         default=0.0,
     )
-    return min(score + TEXT_WEIGHT * wording, 1.0)
+    score = min(score + TEXT_WEIGHT * wording, 1.0)
+    # Names last: the dearest check, and only for what would match.
+    if score < MATCH_THRESHOLD:
+        return score
+    if candidate.names_unknown_to(event) and event.names_unknown_to(candidate):
+        return 0.0
+    return score
 
 
-def matching_event(candidate: EventCandidate) -> Event | None:
-    """The event on the timeline that states the same fact, if any."""
-    lower, upper = candidate.date.lower, candidate.date.upper
-    same_kind = Event.objects.filter(
-        kind__slug=candidate.kind,
-        merged_into__isnull=True,
-        status__in=MATCHABLE_STATUSES,
-    )
-    exact = list(
-        same_kind.filter(date_lower=lower, date_upper=upper)
-        .order_by("id")
-        .values_list("id", flat=True)[:POOL_SIZE]
-    )
-    overlapping = event_page_ids(
-        same_kind.overlapping(lower, upper),
-        ordering=ORDERINGS["date"],
-        limit=POOL_SIZE,
-        overlap_from=lower,
-    )
-    pool = list(dict.fromkeys([*exact, *(row[-1] for row in overlapping)]))
+def matching_event(
+    candidate: EventCandidate, kind_id: int | None = None
+) -> Event | None:
+    """The event on the timeline that states the same fact, if any.
+
+    `kind_id` is the id of the candidate's kind (looked up when not given).
+    """
+    if kind_id is None:
+        kind_id = EventKind.objects.filter(slug=candidate.kind).values("id")[:1]
+        kind_id = kind_id[0]["id"] if kind_id else None
+        if kind_id is None:
+            return None
+    pool = candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
     if not pool:
         return None
     facts = Facts.of_candidate(candidate)
@@ -221,10 +250,58 @@ def matching_event(candidate: EventCandidate) -> Event | None:
     return None if best is None else Event.objects.get(pk=best)
 
 
+def candidate_pool(
+    kind_id: int, lower: datetime.date, upper: datetime.date, *, using="default"
+) -> list[int]:
+    """Ids of events of the kind whose dates overlap [lower, upper]: per
+    precision class, the `ARM_SIZE` that start closest before `upper`.
+
+    One statement: a UNION ALL of one range scan per precision on the
+    (kind, precision, date_lower, date_upper) index (migration 0012); each
+    class's earliest possible start bounds its scan (`earliest_start`; free
+    intervals by the longest stored one), so the cost does not grow with the
+    table. Open-ended events ("since 2005") are left out: a news item's fact
+    is not one. Status and merges are checked on the pool (`events_facts`).
+    """
+    db = connections[using]
+    q = db.ops.quote_name
+    table = q(Event._meta.db_table)
+    parts, params = [], []
+    longest = None
+    for precision in Event.Precision.values:
+        floor = earliest_start(precision, lower)
+        if floor is None:
+            if longest is None:
+                longest = longest_interval_days(using)
+            floor = max(lower - datetime.timedelta(days=longest), OPEN_LOWER)
+            floor = floor + datetime.timedelta(days=1) if floor == OPEN_LOWER else floor
+        parts.append(
+            f"SELECT * FROM (SELECT {q('id')} FROM {table} "
+            f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
+            f"AND {q('date_lower')} >= %s AND {q('date_lower')} <= %s "
+            f"AND {q('date_upper')} >= %s AND {q('date_upper')} < %s "
+            f"ORDER BY {q('date_lower')} DESC LIMIT {ARM_SIZE}) AS arm_{precision}"
+        )
+        params += [
+            kind_id,
+            precision,
+            *(db.ops.adapt_datefield_value(d) for d in (floor, upper, lower)),
+            db.ops.adapt_datefield_value(OPEN_UPPER),
+        ]
+    with db.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def events_facts(pks: list[int]) -> dict[int, Facts]:
     """The Facts of each event: four queries however many events."""
-    titles = dict(Event.objects.filter(pk__in=pks).values_list("id", "title"))
+    titles = dict(
+        Event.objects.filter(
+            pk__in=pks, merged_into__isnull=True, status__in=MATCHABLE_STATUSES
+        ).values_list("id", "title")
+    )
     texts: dict[int, list[str]] = {pk: [title] for pk, title in titles.items()}
+    pks = list(titles)
     for pk, quote in Citation.objects.filter(event_id__in=pks).values_list(
         "event_id", "quote"
     ):
@@ -239,9 +316,7 @@ def events_facts(pks: list[int]) -> dict[int, Facts]:
         "event_id", "entity__name", "entity__kind"
     ):
         names[pk].append((name, kind))
-    return {
-        pk: Facts.of(texts[pk], amounts[pk], names[pk]) for pk in pks if pk in titles
-    }
+    return {pk: Facts(texts[pk], amounts[pk], names[pk]) for pk in pks}
 
 
 def _names_and_words(
