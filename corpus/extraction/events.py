@@ -8,6 +8,7 @@ and a confidence. Facts repeated within an article become one candidate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.amounts import Amount, extract_amounts
 from corpus.extraction.anchors import (
     approximate_now,
+    context_year,
     is_comparison_base,
     is_furniture,
     is_in_name,
@@ -105,8 +107,12 @@ ENOUGH_CJK = re.compile(rf"(?:[^\u4e00-\u9fff]*+[\u4e00-\u9fff]){{{MIN_CJK_CHARS
 def extract_events(
     text: str, *, published_on: datetime.date | None = None
 ) -> list[EventCandidate]:
-    """Propose dated events found in `text` (an article as stored)."""
-    timexes = _event_dates(text, published_on)
+    """Propose dated events found in `text` (an article as stored).
+
+    Without a publication date, the year the text was written in is taken
+    from its context (`context_year`): dates that need only a year resolve
+    in it, and their candidates say so in their notes."""
+    timexes, guessed = _event_dates(text, published_on)
     if not timexes and published_on is None:
         return []
     amounts = extract_amounts(text)
@@ -172,7 +178,30 @@ def extract_events(
                 sentence, dates, amount_finder.within(sentence), published_on
             )
         )
+    if guessed:
+        candidates = [_flag_guess(c, guessed) for c in candidates]
     return _merge_repeats(candidates)
+
+
+CONTEXT_YEAR_NOTE = (
+    "no publication date: the year {year} is the latest the text states; check the date"
+)
+# Dates resolved from a guessed year are less sure than the ones the text
+# spells out.
+GUESS_PENALTY = 0.1
+
+
+def _flag_guess(
+    candidate: EventCandidate, guessed: dict[tuple[str, str], int]
+) -> EventCandidate:
+    year = guessed.get((candidate.date.text, candidate.date.edtf))
+    if year is None:
+        return candidate
+    return dataclasses.replace(
+        candidate,
+        confidence=round(candidate.confidence - GUESS_PENALTY, 2),
+        notes=(*candidate.notes, CONTEXT_YEAR_NOTE.format(year=year)),
+    )
 
 
 LEAD_NOTE = "dated by the publication date: the lead states the news without a date"
@@ -324,10 +353,25 @@ def _most_specific(dates: list[Timex]) -> list[Timex]:
     return out
 
 
-def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
-    """The tagged dates that may date an event, in order."""
+def _event_dates(
+    text: str, published_on: datetime.date | None
+) -> tuple[list[Timex], dict[tuple[str, str], int]]:
+    """The tagged dates that may date an event, in order, and those resolved
+    only through a year taken from the context: (text, EDTF) -> that year."""
+    tagged = tag_dates(text, anchor=published_on)
+    guessed: dict[tuple[str, str], int] = {}
+    if published_on is None:
+        year = context_year(text, tagged)
+        if year is not None:
+            explicit = {(t.start, t.end) for t in tagged if t.edtf}
+            tagged = tag_dates(text, year=year)
+            guessed = {
+                (t.text, t.edtf): year
+                for t in tagged
+                if t.edtf and (t.start, t.end) not in explicit
+            }
     out = []
-    for timex in tag_dates(text, anchor=published_on):
+    for timex in tagged:
         if not _usable(timex):
             timex = approximate_now(timex, text, published_on)
             if timex is None:
@@ -341,7 +385,7 @@ def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
         ):
             continue
         out.append(timex)
-    return out
+    return out, guessed
 
 
 def _usable(timex: Timex) -> bool:

@@ -433,6 +433,37 @@ def test_without_anchor_relative_dates_have_no_edtf() -> None:
     ]
 
 
+YEAR_ONLY_CASES = [
+    pytest.param(
+        "The plant opened on Dec. 20.", "Dec. 20", "2024-12-20", id="late-month-day"
+    ),
+    pytest.param(
+        "The plant opened on Jan. 3.", "Jan. 3", "2024-01-03", id="early-month-day"
+    ),
+    pytest.param("Sales doubled in June.", "June", "2024-06", id="month"),
+    pytest.param("Sales doubled last year.", "last year", "2023", id="last-year"),
+    pytest.param("Sales doubled this year.", "this year", "2024", id="this-year"),
+    pytest.param("Sales doubled in 2019.", "2019", "2019", id="explicit-year"),
+    pytest.param("销售额11月增长两成。", "11月", "2024-11", id="zh-month"),
+    pytest.param("该项目于3月5日开工。", "3月5日", "2024-03-05", id="zh-month-day"),
+    pytest.param("去年销售额增长两成。", "去年", "2023", id="zh-last-year"),
+    pytest.param(
+        "The firm said yesterday it would expand.", "yesterday", None, id="yesterday"
+    ),
+    pytest.param(
+        "The firm said on Friday it would expand.", "Friday", None, id="weekday"
+    ),
+    pytest.param("Sales doubled last month.", "last month", None, id="last-month"),
+    pytest.param("该院昨日开诊。", "昨日", None, id="zh-yesterday"),
+]
+
+
+@pytest.mark.parametrize(("text", "phrase", "edtf"), YEAR_ONLY_CASES)
+def test_a_year_from_context_dates_only_what_needs_no_day(text, phrase, edtf) -> None:
+    found = [t for t in tag_dates(text, year=2024) if t.text == phrase]
+    assert [t.edtf for t in found] == [edtf]
+
+
 def test_results_are_sorted_and_non_overlapping() -> None:
     text = " ".join(p.values[0] for p in DATE_CASES)
     tags = tag_dates(text, anchor=WED)
