@@ -419,6 +419,15 @@ _RULES: list[
         ),
         h_since_n,
     ),
+    # 已连续5年开展, 经过十年的发展: the past N years, up to the anchor.
+    (
+        "年",
+        re.compile(
+            rf"(?:已经?连续|经过)(?P<n>\d+|{CN}+)\s*(?P<unit>年)(?P<dir>)"
+            r"(?:的?(?:快速|持续|不懈)?(?:发展|建设|努力|探索|奋斗))?"
+        ),
+        h_since_n,
+    ),
     (
         "年月季周期天时钟",
         re.compile(

@@ -141,6 +141,17 @@ CONTEXT = [
         id="zh-paragraph-opening-year-dates-the-next-sentence",
     ),
     pytest.param(
+        "After ten years of development, the Example Medical Park has become a hub"
+        " for drug makers. More than 800 companies have settled in the park.",
+        ["2014/2024"],
+        id="after-n-years-of-development-dates-the-figures-that-follow",
+    ),
+    pytest.param(
+        "示例监管局自成立以来,已连续4年开展创新产品评审工作,累计将120个产品纳入目录。",
+        ["2020/2024"],
+        id="zh-for-n-consecutive-years",
+    ),
+    pytest.param(
         "公司今年首5個月錄得首筆營運收入,主要來自新藥在內地的銷售。",
         ["2024-01/2024-05"],
         id="zh-first-n-months",
