@@ -124,6 +124,9 @@ def extract_events(
     amount_finder = _AmountFinder(amounts)
     # The sentence before, when it carries dates.
     previous: tuple[Sentence, list[Timex]] | None = None
+    # The date of the news: the first date in the text, when it is a day.
+    dated = False
+    hook: Timex | None = None
     count = len(sentences)
     i = 0
     while i < count:
@@ -138,12 +141,15 @@ def extract_events(
         if not dates:
             # "Among them, …" / 其中… / "During the same period, …" speaks of
             # the time of the sentence before.
-            if (
-                previous is not None
-                and ANAPHORA.match(sentence.text)
-                and _eventful(sentence)
-            ):
-                inherited = [_inherit(previous[1][-1], sentence)]
+            # "本轮调整后, …" speaks of the news itself: the day of the
+            # article's first dated fact.
+            referred = None
+            if previous is not None and ANAPHORA.match(sentence.text):
+                referred = previous[1][-1]
+            elif hook is not None and THIS_EVENT.match(sentence.text):
+                referred = hook
+            if referred is not None and _eventful(sentence):
+                inherited = [_inherit(referred, sentence)]
                 candidates.extend(
                     _candidates_for(
                         sentence, inherited, amount_finder.within(sentence), None
@@ -154,6 +160,9 @@ def extract_events(
             continue
         dates = _most_specific(dates)
         previous = (sentence, dates)
+        if not dated:
+            dated = True
+            hook = dates[0] if dates[0].precision == "day" else None
         # Most sentences carry no date: skip them before gathering amounts.
         if not _eventful(sentence):
             continue
@@ -260,6 +269,16 @@ ANAPHORA = re.compile(
     r"(?:among (?:them|those|these)|of (?:them|those|these)"
     r"|(?:in|during|over) the same period|其中|同期|同一时期|與此同時|与此同时)"
     r"[,，:：\s]",
+    re.IGNORECASE,
+)
+
+
+# Openings that state what the news left behind ("本轮调整后, 目录内药品总数达到…",
+# "After this round, …"): a state of its own, dated by the news. Other
+# mentions of the news (本次集采, …) only describe it.
+THIS_EVENT = re.compile(
+    r"(?:本轮|本次|此次|这次)[\u4e00-\u9fff]{0,6}(?:后|之后|以后)[,，]"
+    r"|after\s+(?:this|the\s+latest)\s+(?:round|adjustment|update)\b",
     re.IGNORECASE,
 )
 

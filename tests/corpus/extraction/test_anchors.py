@@ -267,3 +267,37 @@ def test_a_date_from_a_guessed_year_is_less_confident():
     guessed = extract_events(guessed_text, published_on=None)[-1]
     assert guessed.date.edtf == sure.date.edtf == "2024-07-01"
     assert guessed.confidence < sure.confidence
+
+
+AFTER_THE_NEWS = [
+    pytest.param(
+        "示例部门3月8日宣布,新一轮创新药目录调整工作已经完成,共有20个药品新增进入目录。"
+        "本次调整涉及肿瘤、罕见病等多个领域的药品。"
+        "本轮调整后,目录内药品总数达到3000种,其中西药1600种。",
+        [("2024-03-08", "示例部门"), ("2024-03-08", "本轮调整后")],
+        id="zh-state-after-this-round-takes-the-news-day",
+    ),
+    pytest.param(
+        "Example Agency said on March 8 that 20 drugs joined the national list."
+        " After this round, the list holds 3,000 drugs, including 1,600 western"
+        " medicines.",
+        [("2024-03-08", "Example Agency"), ("2024-03-08", "After this round")],
+        id="state-after-this-round-takes-the-news-day",
+    ),
+    pytest.param(
+        "示例部门在2024年完成了新一轮创新药目录调整工作,共有20个药品新增进入目录。"
+        "本轮调整后,目录内药品总数达到3000种,其中西药1600种。",
+        [("2024", "示例部门")],
+        id="zh-no-news-day-no-state-after-it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AFTER_THE_NEWS)
+def test_the_state_after_the_news_is_dated_by_the_news_day(text, expected):
+    candidates = extract_events(text, published_on=ANCHOR)
+    assert [
+        (c.date.edtf, c.quote[: len(q)])
+        for c, (_, q) in zip(candidates, expected, strict=False)
+    ] == expected
+    assert len(candidates) == len(expected)
