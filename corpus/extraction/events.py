@@ -25,7 +25,7 @@ from corpus.extraction.anchors import (
     is_not_prose,
     is_phase_length,
 )
-from corpus.extraction.cues import classify, classify_kind
+from corpus.extraction.cues import classify, classify_kind, classify_modality
 from corpus.extraction.entities import EntityMention, find_entities
 from corpus.extraction.leads import is_news_hook, lead_sentences
 from corpus.extraction.prechecks import CASE_TRAPS
@@ -472,6 +472,50 @@ def _title_source(sentence: Sentence, clause: str, c_start: int) -> str:
     return clause if not before or before[-1] in ",;，；" else sentence.text
 
 
+# Kinds that say too little to name a dated target or a count.
+_VAGUE = frozenset(["statement", "other"])
+_TARGETABLE = frozenset(["market_figure", "policy", *_VAGUE])
+# "到2027年", "by 2030", "by the end of 2025": the date is a target.
+_TARGET_BEFORE = re.compile(r"(?:到|\bby(?:\s+the\s+end\s+of)?)\s*\Z", re.IGNORECASE)
+# A count or a share: "1,000 companies", "38 hospitals", "2967种", "3.1%"; not
+# a code ("LBL-024") or a date.
+_COUNT = re.compile(
+    r"(?<![A-Za-z0-9.-])\d[\d,]*(?:\.\d+)?\s*(?:%|percent\b|[\u4e00-\u9fff]|[a-z]{3,})"
+)
+
+
+def _kind_in_context(
+    kind: str,
+    cues: tuple[str, ...],
+    modality: str | None,
+    clause: str,
+    timex: Timex,
+    sentence: Sentence,
+) -> str | None:
+    """A second look at a vague kind: a planned clause dated by a target
+    ("到2027年, … 将更加完善", "aims to double … by 2015") is a dated target of a
+    plan; a clause of no kind that counts something ("38 hospitals …",
+    "目录内药品总数达到2967种") is a figure. None when the kind stands."""
+    if kind not in _TARGETABLE:
+        return None
+    offset = timex.start - sentence.start
+    target = _TARGET_BEFORE.search(sentence.text, max(0, offset - 16), offset)
+    # The target alone makes the clause "planned"; a plan needs someone
+    # intending it as well ("aims to", 将, 力争), not "should reach".
+    if (
+        modality == "planned"
+        and target is not None
+        and classify_modality(clause.replace(timex.text, " ", 1)) is not None
+    ):
+        return "plan"
+    # A founding (kind "other" with its cue) stays one.
+    if kind in _VAGUE and not (kind == "other" and cues):
+        rest = clause.replace(timex.text, " ", 1)
+        if _COUNT.search(rest):
+            return "market_figure"
+    return None
+
+
 def _candidates_for(
     sentence: Sentence,
     dates: list[Timex],
@@ -505,7 +549,12 @@ def _candidates_for(
             clause_kind, clause_cues = kind, cues
         if clause_kind == "other":
             clause_kind, clause_cues = kind, cues
-        if clause_kind in ("statement", "other") and clause_amounts:
+        refined = _kind_in_context(
+            clause_kind, clause_cues, modality, clause, timex, sentence
+        )
+        if refined is not None:
+            clause_kind = refined
+        elif clause_kind in _VAGUE and clause_amounts:
             clause_kind = "market_figure"
         confidence = 0.45
         confidence += 0.2 if clause_kind not in ("other", "statement") else 0.05

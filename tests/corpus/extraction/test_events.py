@@ -99,6 +99,49 @@ CASES = [
         "forecast",
         "2030",
     ),
+    (
+        "chinese-target-without-a-kind-of-its-own-is-a-plan",
+        "到2028年，示例省医疗服务体系将更加完善，群众就医更加便捷。",
+        "plan",
+        "planned",
+        "2028",
+    ),
+    (
+        "figure-aimed-at-by-a-year-is-a-plan",
+        "The province aims to lift the share of GDP from its health sector to"
+        " 8 percent by 2027.",
+        "plan",
+        "planned",
+        "2027",
+    ),
+    (
+        "forecast-by-a-year-stays-a-figure",
+        "Analysts expect the market to become the largest in Asia by 2027.",
+        "market_figure",
+        "forecast",
+        "2027",
+    ),
+    (
+        "count-without-a-kind-is-a-figure",
+        "As of June 30, 2023, 120 hospitals in the province had joined the network.",
+        "market_figure",
+        "actual",
+        "2023-06-30",
+    ),
+    (
+        "chinese-count-without-a-kind-is-a-figure",
+        "截至2023年底，示例省共有三级医院86家，其中公立医院70家。",
+        "market_figure",
+        "actual",
+        "2023-12",
+    ),
+    (
+        "founding-with-a-product-code-stays-other",
+        "Founded in 2016, the company's lead candidate is EX-024.",
+        "other",
+        "actual",
+        "2016",
+    ),
 ]
 
 
