@@ -387,10 +387,10 @@ def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
     return sorted(found.values(), key=lambda m: m.start)
 
 
+_ZH_COMPANY_HEADS = ("有限公司", "股份公司", "集团", "公司", *_SHORT_HEADS)
 _ZH_HEADS = tuple(
     sorted(
-        "有限公司 股份公司 集团 公司 药业 制药 医药 生物 委员会 管理局 监督管理局 卫健委 部 局 "
-        "医院 大学 研究院 研究所 协会 基金".split(),
+        {*_ZH_COMPANY_HEADS, *CHINESE_GOV_SUFFIX, *CHINESE_ORG_SUFFIX},
         key=len,
         reverse=True,
     )
