@@ -31,7 +31,7 @@ from corpus.extraction.leads import is_news_hook, lead_sentences
 from corpus.extraction.prechecks import CASE_TRAPS
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
-from corpus.extraction.titles import headline
+from corpus.extraction.titles import MAX_TITLE, headline
 
 __all__ = ["CandidateDate", "EventCandidate", "extract_events"]
 
@@ -247,7 +247,7 @@ def _lead_hooks(
         date = CandidateDate(edtf, "", info.lower, info.upper, info.precision)
         out.append(
             EventCandidate(
-                title=headline(sentence.text),
+                title=_title(sentence, sentence.text, sentence.start),
                 kind=kind,
                 modality="actual",
                 date=date,
@@ -484,6 +484,18 @@ _COUNT = re.compile(
 )
 
 
+# A title shorter than this says nothing (a clause that only attributes,
+# "据…消息", cleans to "").
+MIN_TITLE = 8
+
+
+def _title(sentence: Sentence, clause: str, c_start: int) -> str:
+    title = headline(_title_source(sentence, clause, c_start))
+    if len(title) < MIN_TITLE and clause != sentence.text:
+        title = headline(sentence.text) or title
+    return title or sentence.text.strip()[:MAX_TITLE]
+
+
 def _kind_in_context(
     kind: str,
     cues: tuple[str, ...],
@@ -564,7 +576,7 @@ def _candidates_for(
         confidence -= 0.1 if len(dates) > 2 else 0.0
         out.append(
             EventCandidate(
-                title=headline(_title_source(sentence, clause, c_start)),
+                title=_title(sentence, clause, c_start),
                 kind=clause_kind,
                 modality=_modality(modality, date, published_on),
                 date=date,

@@ -238,3 +238,13 @@ def test_a_first_months_span_is_its_own_date_not_a_container(text, edtfs):
     candidates = extract_events(text, published_on=datetime.date(2024, 9, 20))
 
     assert {c.date.edtf for c in candidates} == edtfs
+
+
+def test_a_clause_that_only_attributes_takes_the_sentences_title():
+    text = (
+        "示例社北京3月8日电 (记者 王明)据示例部门8日消息,2023年度创新药目录"
+        "调整工作已结束,共有20个药品新增进入目录。"
+    )
+    candidates = extract_events(text, published_on=ANCHOR)
+    assert candidates
+    assert all(len(c.title) >= 8 and "消息" not in c.title for c in candidates)
