@@ -33,7 +33,12 @@ from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
 from corpus.extraction.titles import MAX_TITLE, headline
 
-__all__ = ["CandidateDate", "EventCandidate", "extract_events"]
+__all__ = [
+    "CandidateDate",
+    "EventCandidate",
+    "dated_by_context_year",
+    "extract_events",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +203,15 @@ CONTEXT_YEAR_NOTE = (
 # Dates resolved from a guessed year are less sure than the ones the text
 # spells out.
 GUESS_PENALTY = 0.1
+
+
+def dated_by_context_year(candidate: EventCandidate) -> bool:
+    """Whether the candidate's date rests on a year guessed from the text
+    (extracted without a publication date)."""
+    return any(note.startswith(_CONTEXT_YEAR_PREFIX) for note in candidate.notes)
+
+
+_CONTEXT_YEAR_PREFIX = CONTEXT_YEAR_NOTE.partition(":")[0]
 
 
 def _flag_guess(
