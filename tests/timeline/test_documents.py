@@ -166,6 +166,24 @@ def test_undated_article_keeps_its_relative_candidates_flagged(undated):
     assert undated.text[citation.start : citation.end] == citation.quote
 
 
+def test_a_date_read_in_the_texts_year_is_flagged_and_redated(undated):
+    # "late September" takes 2021, the year the text states, not today's.
+    september = candidate(undated, "late September")
+    assert september.date_edtf == "2021-09-21/2021-09-30"
+    assert NEEDS_DATE in september.review_note
+    assert "latest year the text states" in september.review_note
+
+    document_update(
+        document=undated,
+        data={"published_on": datetime.date(2024, 5, 10)},
+        user=curator(),
+    )
+
+    september.refresh_from_db()
+    assert september.date_edtf == "2024-09-21/2024-09-30"
+    assert NEEDS_DATE not in september.review_note
+
+
 def test_undated_candidates_are_not_matched_to_existing_events(tmp_path):
     # An event in this month would take "last month read against today" as a
     # new source if the guessed date were matched.

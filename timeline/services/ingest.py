@@ -33,7 +33,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from corpus.extraction.articles import analyse_article
-from corpus.extraction.events import EventCandidate, extract_events
+from corpus.extraction.events import (
+    EventCandidate,
+    dated_by_context_year,
+    extract_events,
+)
 from corpus.extraction.headers import parse_header
 from corpus.models import Document, IngestRun, Publisher, text_sha256
 from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
@@ -421,8 +425,10 @@ def _article(*, events: list[EventCandidate] | None, **fields) -> _Article:
             for c in extract_events(text, published_on=timezone.localdate())
             if (c.start, c.end, c.date.text) not in fixed
         ]
+        # Dates resolved in a year guessed from the text are guesses too.
         merged = sorted(
-            [(c, False) for c in events] + [(c, True) for c in relative],
+            [(c, dated_by_context_year(c)) for c in events]
+            + [(c, True) for c in relative],
             key=lambda pair: (pair[0].start, pair[0].date.lower),
         )
         article.events = [c for c, _ in merged]
@@ -481,7 +487,13 @@ def _create_event(
     bulk), plus a lookup for each entity not seen before in this run."""
     note = f"Proposed by the extractor from {document.source_name or document.title}."
     confidence = candidate.confidence
-    if undated:
+    if undated and dated_by_context_year(candidate):
+        # The extractor has lowered its confidence already.
+        note += (
+            f" {NEEDS_DATE}: “{candidate.date.text}” was read in the latest year "
+            "the text states; set the document's publication date to re-date it."
+        )
+    elif undated:
         note += (
             f" {NEEDS_DATE}: “{candidate.date.text}” was read against the ingest "
             f"date {timezone.localdate():%Y-%m-%d}; set the document's publication "
