@@ -89,10 +89,15 @@ YEAR_PARTS: dict[tuple[int, int], str] = {
 }
 
 
-# Plain calendar values (2023, 2023-08, 2023-08-21) are most of what is stored
-# and queried; they are described without the parser, which costs milliseconds
-# for every value not already in the cache.
-PLAIN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+# Plain and qualified calendar values (2023, 2023-08~, 2023-08-21?) and
+# intervals of them are nearly everything stored and imported; they are
+# described without the parser, which costs 1-14 ms for every value not already
+# in the cache (and bulk imports are mostly distinct values).
+UNIT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%]?)")
+
+# A whole-date qualifier as shown: uncertain "2023?", approximate "c. 2023",
+# both "c. 2023?".
+QUALIFIER_AFFIXES = {"": ("", ""), "?": ("", "?"), "~": ("c. ", ""), "%": ("c. ", "?")}
 
 
 class InvalidEdtf(ValueError):
@@ -139,14 +144,9 @@ def _bound(value: object, *, edtf: str) -> datetime.date | None:
 
 def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str, str]:
     """Bounds, precision and display of one EDTF date (not an interval)."""
-    qualifier_prefix, qualifier_suffix = "", ""
-    core = text
-    if core.endswith("%"):
-        qualifier_prefix, qualifier_suffix, core = "c. ", "?", core[:-1]
-    elif core.endswith("~"):
-        qualifier_prefix, core = "c. ", core[:-1]
-    elif core.endswith("?"):
-        qualifier_suffix, core = "?", core[:-1]
+    qualifier = text[-1:] if text.endswith(("?", "~", "%")) else ""
+    qualifier_prefix, qualifier_suffix = QUALIFIER_AFFIXES[qualifier]
+    core = text[: len(text) - len(qualifier)]
 
     parts = core.split("-")
     year_text = parts[0]
@@ -223,10 +223,79 @@ def describe_edtf(value: str) -> EdtfDate:
     text = value.strip()
     if text != value:
         raise InvalidEdtf(f"{value!r}: surrounding whitespace is not allowed")
-    plain = PLAIN.fullmatch(text)
-    # Year 0000 and season codes (2023-21 … 2023-41) take the parser's path.
-    if plain and text[:4] != "0000" and not (plain[2] and plain[2] > "12"):
-        return _describe_plain(text, *plain.groups())
+    fast = _describe_fast(text)
+    return fast if fast is not None else _describe_parsed(text)
+
+
+def _describe_fast(text: str) -> EdtfDate | None:
+    """The common shapes without the parser; None sends `text` to the parser.
+
+    Plain or qualified (?, ~, %) years, months and days, and intervals of them
+    with open or unknown ends. Anything else, and anything invalid, is left to
+    the parser, so errors read the same whichever path a value takes.
+    `tests/corpus/test_dates_fast.py` checks both paths agree on every field.
+    """
+    if "/" not in text:
+        unit = UNIT.fullmatch(text)
+        if unit is None:
+            return None
+        described = _unit_fast(*unit.groups())
+        plain = not unit[4] and text[:4] != "0000" and (unit[2] or "") <= "12"
+        if described is None and plain:
+            # A plain 2023-02-30 or 2023-00 (not a season such as 2023-21):
+            # the parser rejects it too, or for 29 February fails on its
+            # bounds; say so directly.
+            raise InvalidEdtf(f"{text!r} is not a valid EDTF date")
+        return EdtfDate(text, *described) if described is not None else None
+    start, end = text.split("/", 1)
+    sides = []
+    for part in (start, end):
+        if part in ("..", ""):
+            sides.append(None)
+            continue
+        unit = UNIT.fullmatch(part)
+        described = _unit_fast(*unit.groups()) if unit is not None else None
+        if described is None:
+            return None
+        sides.append(described)
+    low, high = sides
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None and low[0] > high[1]:
+        return None
+    return _interval(text, start, end, low, high)
+
+
+def _unit_fast(
+    year: str, month: str | None, day: str | None, qualifier: str
+) -> tuple[datetime.date, datetime.date, str, str] | None:
+    """What `_single` derives for a year, month or day, qualified or not;
+    None when the value is not a real date (or year 0, out of range)."""
+    y = int(year)
+    if y == 0:
+        return None
+    try:
+        if month is None:
+            lower, upper = datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+            precision, display = "year", year
+        else:
+            m = int(month)
+            if not 1 <= m <= 12:
+                return None
+            if day is None:
+                lower, upper = _month_start(y, m), _month_end(y, m)
+                precision, display = "month", f"{MONTHS[m]} {y}"
+            else:
+                lower = upper = datetime.date(y, m, int(day))
+                precision, display = "day", f"{lower.day} {MONTHS[m]} {y}"
+    except ValueError:
+        return None
+    prefix, suffix = QUALIFIER_AFFIXES[qualifier]
+    return lower, upper, precision, f"{prefix}{display}{suffix}"
+
+
+def _describe_parsed(text: str) -> EdtfDate:
+    """Any EDTF value, through the `edtf` parser (milliseconds per value)."""
     try:
         node = parse_edtf(text)
     except EDTFParseException as exc:
@@ -243,53 +312,33 @@ def describe_edtf(value: str) -> EdtfDate:
 
     if "/" in text:
         start, end = text.split("/", 1)
-        if start in ("..", "") and end in ("..", ""):
-            raise InvalidEdtf(f"{text!r}: an interval needs at least one known end")
-        if start in ("..", ""):
-            upper_node = parse_edtf(end)
-            _, upper, _, end_display = _single(upper_node, end)
-            lower = OPEN_LOWER
-            display = f"until {end_display}"
-        elif end in ("..", ""):
-            lower_node = parse_edtf(start)
-            lower, _, _, start_display = _single(lower_node, start)
-            upper = OPEN_UPPER
-            display = f"since {start_display}"
-        else:
-            lower, _, _, start_display = _single(parse_edtf(start), start)
-            _, upper, _, end_display = _single(parse_edtf(end), end)
-            display = _interval_display(
-                lower, upper, start, end, (start_display, end_display)
-            )
-        if lower > upper:
-            raise InvalidEdtf(f"{text!r}: the interval ends before it starts")
-        return EdtfDate(text, lower, upper, "interval", display)
+        low = None if start in ("..", "") else _single(parse_edtf(start), start)
+        high = None if end in ("..", "") else _single(parse_edtf(end), end)
+        return _interval(text, start, end, low, high)
 
     lower, upper, precision, display = _single(node, text)
     return EdtfDate(text, lower, upper, precision, display)
 
 
-def _describe_plain(
-    text: str, year: str, month: str | None, day: str | None
+Side = tuple[datetime.date, datetime.date, str, str]
+
+
+def _interval(
+    text: str, start: str, end: str, low: Side | None, high: Side | None
 ) -> EdtfDate:
-    """A year, month or day without qualifiers, as the parser would describe it."""
-    y = int(year)
-    if month is None:
-        return EdtfDate(
-            text, datetime.date(y, 1, 1), datetime.date(y, 12, 31), "year", year
-        )
-    m = int(month)
-    try:
-        if day is None:
-            if not 1 <= m <= 12:
-                raise ValueError(month)
-            return EdtfDate(
-                text, _month_start(y, m), _month_end(y, m), "month", f"{MONTHS[m]} {y}"
-            )
-        lower = datetime.date(y, m, int(day))
-    except ValueError as exc:
-        raise InvalidEdtf(f"{text!r} is not a valid EDTF date") from exc
-    return EdtfDate(text, lower, lower, "day", f"{lower.day} {MONTHS[m]} {y}")
+    """An interval from its described ends (None: open or unknown)."""
+    if low is None and high is None:
+        raise InvalidEdtf(f"{text!r}: an interval needs at least one known end")
+    if low is None:
+        lower, upper, display = OPEN_LOWER, high[1], f"until {high[3]}"
+    elif high is None:
+        lower, upper, display = low[0], OPEN_UPPER, f"since {low[3]}"
+    else:
+        lower, upper = low[0], high[1]
+        display = _interval_display(lower, upper, start, end, (low[3], high[3]))
+    if lower > upper:
+        raise InvalidEdtf(f"{text!r}: the interval ends before it starts")
+    return EdtfDate(text, lower, upper, "interval", display)
 
 
 def earliest_start(precision: str, day: datetime.date) -> datetime.date | None:
