@@ -94,6 +94,9 @@ YEAR_PARTS: dict[tuple[int, int], str] = {
 # described without the parser, which costs 1-14 ms for every value not already
 # in the cache (and bulk imports are mostly distinct values).
 UNIT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%]?)")
+# Unqualified seasons and groupings (2023-21 … 2023-41), decades (196X) and
+# centuries (19XX): a few hundred distinct values, each a parse the first time.
+GROUPING = re.compile(r"([0-9]{4})-(2[1-9]|3[0-9]|4[01])|([0-9]{3})X|([0-9]{2})XX")
 
 # A whole-date qualifier as shown: uncertain "2023?", approximate "c. 2023",
 # both "c. 2023?".
@@ -151,11 +154,9 @@ def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str,
     parts = core.split("-")
     year_text = parts[0]
     if len(parts) == 2 and parts[1].isdigit() and int(parts[1]) >= 21:
-        year, code = int(year_text), int(parts[1])
-        first, last, label = SEASONS[code]
-        lower, upper = _month_start(year, first), _month_end(year, last)
-        display = label.format(y=year, y1=year + 1)
-        precision = "season"
+        if not int(year_text):  # the parser takes year 0, dates do not
+            raise InvalidEdtf(f"{text!r}: date out of the supported range")
+        lower, upper, precision, display = _season(int(year_text), int(parts[1]))
     else:
         lower = _bound(node.lower_strict(), edtf=text)  # type: ignore[attr-defined]
         upper = _bound(node.upper_strict(), edtf=text)  # type: ignore[attr-defined]
@@ -182,6 +183,12 @@ def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str,
             precision = "day"
             display = f"{lower.day} {MONTHS[lower.month]} {lower.year}"
     return lower, upper, precision, f"{qualifier_prefix}{display}{qualifier_suffix}"
+
+
+def _season(year: int, code: int) -> tuple[datetime.date, datetime.date, str, str]:
+    first, last, label = SEASONS[code]
+    lower, upper = _month_start(year, first), _month_end(year, last)
+    return lower, upper, "season", label.format(y=year, y1=year + 1)
 
 
 def _interval_display(
@@ -236,6 +243,9 @@ def _describe_fast(text: str) -> EdtfDate | None:
     `tests/corpus/test_dates_fast.py` checks both paths agree on every field.
     """
     if "/" not in text:
+        grouping = GROUPING.fullmatch(text)
+        if grouping is not None:
+            return _grouping_fast(text, *grouping.groups())
         unit = UNIT.fullmatch(text)
         if unit is None:
             return None
@@ -264,6 +274,32 @@ def _describe_fast(text: str) -> EdtfDate | None:
     if low is not None and high is not None and low[0] > high[1]:
         return None
     return _interval(text, start, end, low, high)
+
+
+def _grouping_fast(
+    text: str,
+    year: str | None,
+    code: str | None,
+    decade: str | None,
+    century: str | None,
+) -> EdtfDate | None:
+    """A season or grouping, decade or century as `_single` derives it."""
+    if year is not None:
+        return EdtfDate(text, *_season(int(year), int(code))) if int(year) else None
+    if decade is not None:
+        first, span, precision, display = decade + "0", 10, "decade", f"{decade}0s"
+    else:
+        first, span, precision, display = (
+            century + "00",
+            100,
+            "century",
+            text[:2] + "00s",
+        )
+    if not int(first):
+        return None
+    start = int(first)
+    lower, upper = datetime.date(start, 1, 1), datetime.date(start + span - 1, 12, 31)
+    return EdtfDate(text, lower, upper, precision, display)
 
 
 def _unit_fast(
