@@ -304,12 +304,19 @@ def _batch_import(batch: list[Entry], run: _Run, *, dry_run: bool) -> None:
         return
 
     keys = [entry.key for entry in entries]
-    existing = {
-        event.key: event
-        for event in Event.objects.filter(key__in=keys)
-        .select_related("kind")
-        .prefetch_related("amounts", "roles__entity", "citations__document")
-    }
+    # Most keys of a big import are new: find the stored ones cheaply, and
+    # load those with what their fingerprints need.
+    stored = ids_by_key(keys)
+    existing = (
+        {
+            event.key: event
+            for event in Event.objects.filter(key__in=stored)
+            .select_related("kind")
+            .prefetch_related("amounts", "roles__entity", "citations__document")
+        }
+        if stored
+        else {}
+    )
     pending = (
         set(
             EventRevision.objects.filter(
@@ -441,21 +448,16 @@ def _events_create(entries: list[Entry], run: _Run) -> None:
             }
         )
     rows_insert(Event, events)
-    ids = dict(
-        Event.objects.filter(key__in=[e["key"] for e in events]).values_list(
-            "key", "id"
-        )
-    )
+    ids = ids_by_key([e["key"] for e in events])
     history = {
         "history_date": now,
         "history_change_reason": f"{CHANGE_REASON} {run.path.name}",
         "history_type": "+",
         "history_user_id": None,
     }
-    rows_insert(
-        Event.history.model,
-        [{**event, **history, "id": ids[event["key"]]} for event in events],
-    )
+    for event in events:  # rows_insert takes only its model's fields
+        event.update(history, id=ids[event["key"]])
+    rows_insert(Event.history.model, events)
     # The event's history record is the import's: its rows get none of their
     # own (three more INSERTs per event), as in a fixture the event is the unit.
     amounts, citations, links = [], [], []
@@ -491,6 +493,21 @@ def _events_create(entries: list[Entry], run: _Run) -> None:
     rows_insert(Amount, amounts)
     rows_insert(Citation, citations)
     rows_insert(EventEntity, links)
+
+
+def ids_by_key(keys: list[str]) -> dict[str, int]:
+    """The ids of the stored events among `keys`, in one plain query (the
+    ORM's IN lookup prepares each of thousands of parameters on its own)."""
+    if not keys:
+        return {}
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('key')}, {quote('id')} FROM {quote(Event._meta.db_table)} "
+        f"WHERE {quote('key')} IN ({', '.join(['%s'] * len(keys))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys)
+        return dict(cursor.fetchall())
 
 
 def _defaults(model: type[models.Model]) -> dict[str, Any]:
