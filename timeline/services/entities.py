@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from timeline.models import Entity
 from timeline.services.revisions import catalog_change_check
@@ -68,6 +69,33 @@ class EntityCache:
             )
         self._found[key] = entity
         return entity
+
+
+def entities_get_or_create(
+    *, wanted: Iterable[tuple[str, str]], reason: str
+) -> dict[tuple[str, str], Entity]:
+    """`entity_get_or_create` for many (name, kind) pairs in a few queries: one
+    for the names, one for the aliased entities of those kinds, one (with
+    history) creating the rest."""
+    wanted = {(name.strip()[:300], kind) for name, kind in wanted}
+    found: dict[tuple[str, str], Entity] = {}
+    for entity in Entity.objects.filter(name__in={name for name, _ in wanted}):
+        if (entity.name, entity.kind) in wanted:
+            found[entity.name, entity.kind] = entity
+    missing = wanted - found.keys()
+    if missing:
+        aliased = Entity.objects.filter(kind__in={kind for _, kind in missing})
+        for candidate in aliased.exclude(aliases=[]):
+            for alias in candidate.aliases or []:
+                if (alias, candidate.kind) in missing:
+                    found.setdefault((alias, candidate.kind), candidate)
+    new = [Entity(name=name, kind=kind) for name, kind in wanted - found.keys()]
+    for entity in new:
+        # Unique by name and kind: the first query showed these are missing.
+        entity.full_clean(validate_unique=False, validate_constraints=False)
+    for entity in bulk_create_with_history(new, Entity, default_change_reason=reason):
+        found[entity.name, entity.kind] = entity
+    return found
 
 
 def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:

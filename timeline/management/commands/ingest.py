@@ -11,6 +11,7 @@ from timeline.management.commands.extract import (
     add_article_arguments,
     article_options,
 )
+from timeline.management.progress import progress_write, stream_is_tty
 from timeline.services.ingest import IngestError, documents_ingest
 
 HTML_GLOBS = ("*.html", "*.htm")
@@ -55,17 +56,11 @@ class Command(BaseCommand):
         paths, published_on = article_options(
             {**options, "files": [*options["files"], *pages]}
         )
-        show_progress = (
-            self.stdout.isatty() if hasattr(self.stdout, "isatty") else False
-        )
+        show_progress = stream_is_tty(self.stdout)
 
         def progress(number: int, total: int, path: Path) -> None:
             if show_progress:
-                width = 30
-                done = width * number // total
-                bar = "#" * done + "-" * (width - done)
-                sys.stdout.write(f"\r[{bar}] {number}/{total} {path.name[:40]:<40}")
-                sys.stdout.flush()
+                progress_write(number, total, f"{number}/{total} {path.name[:40]:<40}")
 
         try:
             report = documents_ingest(
