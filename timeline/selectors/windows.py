@@ -65,10 +65,11 @@ def timeline_window(
     *,
     start: datetime.date,
     end: datetime.date,
-    cap: int = ITEM_CAP,
+    cap: int | None = None,
 ) -> Window:
-    """The events of `qs` overlapping [start, end]: up to `cap` of them
-    (two queries), else counts per kind and period (one query more)."""
+    """The events of `qs` overlapping [start, end]: up to `cap` (ITEM_CAP)
+    of them (two queries), else counts per kind and period (two as well)."""
+    cap = ITEM_CAP if cap is None else cap
     visible = qs.overlapping(start, end)
     keys = event_page_ids(
         visible, ordering=ORDERINGS["date"], limit=cap + 1, overlap_from=start
