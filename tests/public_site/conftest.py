@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import (
     AmountFactory,
@@ -40,6 +41,14 @@ def published_event(title: str, edtf: str, kind: str = "plan", **kwargs) -> Even
     )
     CitationFactory(event=event)
     return event
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Timeline windows are cached (timeline.site.views.window_cache_key)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,8 +230,12 @@ def test_query_counts(
         client.get("/events/?date_from=2020&date_to=2025")
     with django_assert_num_queries(7):  # the kinds filter looks the slugs up
         client.get("/events/?date_from=2020&date_to=2025&kind=deal")
-    # The window's keys, its rows, the kinds (lane names).
-    with django_assert_num_queries(3):
+    # The cache key's two maxima and the cache (a database table here); on a
+    # miss the window's keys, its rows, the kinds, and storing the answer
+    # (the database cache counts, culls and writes: 5).
+    with django_assert_max_num_queries(11):
+        client.get(f"/timeline/data/?{WIDE}")
+    with django_assert_num_queries(3):  # a hit: the maxima and the cache
         client.get(f"/timeline/data/?{WIDE}")
     # The event with its kind, then sources, amounts, entity roles.
     with django_assert_num_queries(4):
@@ -246,13 +252,32 @@ def test_query_counts(
         client.get("/")
 
 
-def test_aggregated_window_takes_as_many_queries(
-    client, world, monkeypatch, django_assert_num_queries
-):
+def test_aggregated_window_takes_as_many_queries(client, world, monkeypatch):
     monkeypatch.setattr(windows, "ITEM_CAP", 2)
-    with django_assert_num_queries(3):  # the capped keys, the counts, the kinds
+    with CaptureQueriesContext(connection) as aggregated:
         response = client.get(f"/timeline/data/?{WIDE}")
     assert response.json()["aggregated"]
+    monkeypatch.setattr(windows, "ITEM_CAP", 500)
+    with CaptureQueriesContext(connection) as items:
+        response = client.get(f"/timeline/data/?{WIDE}&modality=actual")
+    assert not response.json()["aggregated"]
+    # The counts replace the rows: one query for the other.
+    assert len(aggregated) == len(items)
+
+
+def test_window_cache_sees_every_change_to_events(client, world):
+    url = f"/timeline/data/?{WIDE}"
+    before = {item["content"] for item in client.get(url).json()["items"]}
+    assert "Visible plan for the 2020s" in before
+    plan = world.published[1]
+    plan.status = Event.Status.DRAFT
+    plan.save()
+    after = {item["content"] for item in client.get(url).json()["items"]}
+    assert after == before - {"Visible plan for the 2020s"}
+    published_event("Newly visible launch", "2022", kind="launch")
+    assert "Newly visible launch" in {
+        item["content"] for item in client.get(url).json()["items"]
+    }
 
 
 def test_event_page_shows_sources_jsonld_and_opengraph(client, world):

@@ -8,12 +8,15 @@ so a URL's parameters mean the same on /, /events/, /embed/ and /api/events/.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,6 +46,9 @@ FILTER_PARAMETERS += ("modality", "entity", "document", "publisher", "q")
 MAX_ID = pagination.MAX_ID
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 PARAGRAPH_CHARS = 1500
+# Counting a wide window at a million events takes the database seconds; the
+# answer is kept this long (and until any event changes, see window_cache_key).
+WINDOW_CACHE_SECONDS = 300
 
 
 def public_filterset(params: QueryDict) -> EventFilterSet:
@@ -225,10 +231,29 @@ def timeline_data(request: HttpRequest) -> JsonResponse:
         errors.update({k: list(v) for k, v in filterset.errors.items()})
     if errors:
         return JsonResponse(errors, status=400)
-    window = timeline_window(filterset.qs, start=bounds["start"], end=bounds["end"])
-    event_url = reverse("site:event", args=[0])
-    payload = window_payload(window, kind_names(), event_url)
+    key = window_cache_key(request)
+    payload = cache.get(key)
+    if payload is None:
+        window = timeline_window(filterset.qs, start=bounds["start"], end=bounds["end"])
+        payload = window_payload(window, kind_names(), reverse("site:event", args=[0]))
+        cache.set(key, payload, WINDOW_CACHE_SECONDS)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def window_cache_key(request: HttpRequest) -> str:
+    """The cache key of a window's payload: the reader's language, the query
+    (order-insensitive) and the latest change to any event, so an edit,
+    publication or withdrawal is seen at once. A deletion changes no event
+    left: its window is served from the cache for up to WINDOW_CACHE_SECONDS."""
+    # Two lookups, each one end of an index (SQLite reads a whole table for
+    # both maxima in one query).
+    stamp = [
+        Event.objects.aggregate(latest=Max("updated_at"))["latest"],
+        Event.objects.aggregate(last=Max("id"))["last"],
+    ]
+    query = sorted((name, value) for name, value in request.GET.lists())
+    raw = json.dumps([request.LANGUAGE_CODE, query, stamp], default=str)
+    return "site:window:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _object_or_404(queryset, pk: int):
