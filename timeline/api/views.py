@@ -375,26 +375,23 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         size = pagination.parse_page_size(request.query_params.get("page_size"))
         cursor = request.query_params.get("cursor")
         after = pagination.decode_cursor(cursor, ordering) if cursor else None
-        keys = selectors.event_page_ids(
+        page = selectors.event_page(
             filterset.qs,
             ordering=ordering,
-            limit=size + 1,
+            size=size,
+            public=not filterset.can_see_unpublished,
             after=after,
             overlap_from=filterset.overlap_from,
-        )
-        page, more = keys[:size], len(keys) > size
-        rows = selectors.event_rows_by_ids(
-            (key[-1] for key in page), public=not filterset.can_see_unpublished
         )
         prefix = event_url_prefix(request)
         return Response(
             {
-                "next": pagination.next_link(request, ordering, page[-1])
-                if more
+                "next": pagination.next_link(request, ordering, page.next_key)
+                if page.next_key
                 else None,
                 "results": [
                     event_representation(row, url=f"{prefix}{row['id']}/")
-                    for row in rows
+                    for row in page.rows
                 ],
             }
         )

@@ -27,8 +27,10 @@ from timeline.selectors.events import (
 )
 from timeline.selectors.pages import (
     ORDERINGS,
+    EventPage,
     Ordering,
     arm_floors,
+    event_page,
     event_page_ids,
     keyset_after,
     longest_interval_days,
@@ -69,6 +71,8 @@ __all__ = [
     "entity_queryset",
     "event_get",
     "event_list",
+    "EventPage",
+    "event_page",
     "event_page_ids",
     "event_queryset",
     "event_row",
