@@ -427,3 +427,13 @@ def test_the_backfill_gives_each_public_event_one_published_entry(api):
     CitationFactory(event=public[1], sentence=1)
     [written] = public_changes_record(event_ids=[public[1].pk])
     assert (written.event_id, written.type) == (public[1].pk, "updated")
+
+
+def test_deleting_in_the_admin_writes_the_tombstone(client):
+    event = SourcedEventFactory()
+    publish(event, editor())
+    client.force_login(superuser())
+    response = client.post(f"/admin/timeline/event/{event.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Event.objects.filter(pk=event.pk).exists()
+    assert PublicChange.objects.last().type == "deleted"

@@ -185,7 +185,7 @@ def _filter_parameters() -> list[OpenApiParameter]:
     parameters = []
     for name, field in EventFilterSet.base_filters.items():
         many = name in ("kind", "modality", "status")
-        kind = int if name in ("entity", "document", "publisher") else str
+        kind = {"document": int, "updated_since": OpenApiTypes.DATETIME}.get(name, str)
         parameters.append(
             OpenApiParameter(
                 name,
