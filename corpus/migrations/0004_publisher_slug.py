@@ -23,8 +23,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="publisher",
             name="slug",
+            # No index yet: the unique one comes once filled (an index now
+            # and a unique one later made PostgreSQL's `_like` index twice).
             field=models.SlugField(
-                max_length=220, allow_unicode=True, blank=True, default=""
+                max_length=220,
+                allow_unicode=True,
+                blank=True,
+                default="",
+                db_index=False,
             ),
             preserve_default=False,
         ),

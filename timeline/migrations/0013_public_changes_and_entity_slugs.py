@@ -47,8 +47,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="entity",
             name="slug",
+            # No index yet: the unique one comes once filled (see corpus 0004).
             field=models.SlugField(
-                max_length=320, allow_unicode=True, blank=True, default=""
+                max_length=320,
+                allow_unicode=True,
+                blank=True,
+                default="",
+                db_index=False,
             ),
             preserve_default=False,
         ),
@@ -60,19 +65,13 @@ class Migration(migrations.Migration):
             ),
             preserve_default=False,
         ),
+
         migrations.RunPython(fill_entity_slugs, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="entity",
             name="slug",
             field=models.SlugField(
                 max_length=320, unique=True, allow_unicode=True, blank=True
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalentity",
-            name="slug",
-            field=models.SlugField(
-                max_length=320, db_index=True, allow_unicode=True, blank=True
             ),
         ),
         migrations.CreateModel(
