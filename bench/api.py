@@ -94,7 +94,10 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
     kinds = [row[0] for row in db.execute("SELECT id FROM timeline_eventkind")]
     # As Django stores datetimes on SQLite: UTC, without an offset.
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    db.execute("INSERT INTO corpus_publisher (name, url) VALUES ('Bench News', '')")
+    db.execute(
+        "INSERT INTO corpus_publisher (name, slug, url) "
+        "VALUES ('Bench News', 'bench-news', '')"
+    )
     text = "Bench article. " * 20
     docs = []
     for i in range(100):
@@ -123,10 +126,10 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
             "date_upper, "
             "date_precision, date_display, date_span_days, modality, status, "
             "origin, seed_hash, seed_fingerprint, review_note, created_at, "
-            "updated_at, version"
+            "updated_at, version, extracted_fingerprint"
         )
         db.executemany(
-            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 20})",
+            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 20}, '')",
             batch,
         )
         db.executemany(
