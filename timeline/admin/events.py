@@ -34,6 +34,7 @@ from timeline.services.events import (
     EDITABLE_FIELDS,
     StaleVersion,
     event_create,
+    event_delete,
     event_merge,
     event_update,
 )
@@ -253,6 +254,14 @@ class EventAdmin(SimpleHistoryAdmin):
         )
 
     # -- saving: through the services ----------------------------------------
+
+    def delete_model(self, request, obj):
+        # The service keeps the history and writes the public feed's tombstone.
+        event_delete(event=obj, user=request.user, reason="Deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for event in queryset.order_by("pk"):
+            self.delete_model(request, event)
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason", "")

@@ -29,6 +29,7 @@ from timeline.models import (
     EventKind,
     EventRevision,
 )
+from timeline.services.changes import public_changes_record
 from timeline.services.entities import entity_get_or_create
 from timeline.services.seed_files import (
     Article,
@@ -104,6 +105,11 @@ def seeds_load(*, directory: Path) -> SeedReport:
         documents = _load_documents(articles, report)
         for entry in entries:
             _load_event(entry, documents, report)
+        public_changes_record(
+            event_ids=Event.objects.filter(
+                key__in=[e.key for e in entries]
+            ).values_list("pk", flat=True)
+        )
         known = {entry.key for entry in entries}
         report.events_not_in_fixture = list(
             Event.objects.filter(origin=Event.Origin.CURATED)
