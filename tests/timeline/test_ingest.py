@@ -125,8 +125,9 @@ def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
     # The run record (2), kinds, savepoints (6), the document (check,
     # publisher, row and history: 6), and for each of the two candidates the
     # duplicate check (2 on an empty table) and the event, its source, amounts
-    # and entities, each row with its history row (8), plus new entities.
-    with django_assert_max_num_queries(36):
+    # and entities, each row with its history row (8), plus new entities and
+    # publishers (each with a lookup for a free slug).
+    with django_assert_max_num_queries(38):
         report = ingest.documents_ingest(paths=[article])
 
     assert report.events_created == 2

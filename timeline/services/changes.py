@@ -164,10 +164,13 @@ def _events_showing(obj: Any) -> list[int]:
     return list(public.values_list("pk", flat=True).distinct())
 
 
-def catalog_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+def catalog_changed(
+    sender, instance, raw: bool = False, created: bool = False, **kwargs
+) -> None:
     """post_save receiver: a renamed entity, kind, document or publisher
-    changes the JSON of every public event showing it."""
-    if raw:  # loaddata
+    changes the JSON of every public event showing it (a new one is shown by
+    none yet)."""
+    if raw or created:  # loaddata, or nothing can point at it yet
         return
     public_changes_record(event_ids=_events_showing(instance))
 

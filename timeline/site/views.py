@@ -25,7 +25,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from rest_framework.exceptions import ValidationError
-from rest_framework.utils.urls import replace_query_param
 
 from timeline import selectors
 from timeline.api import pagination
@@ -92,6 +91,7 @@ class EventListPage:
     rows: list[dict[str, Any]]
     next_url: str | None
     is_continued: bool
+    previous_url: str | None = None
 
 
 def event_list_page(
@@ -99,22 +99,21 @@ def event_list_page(
 ) -> EventListPage:
     """One keyset page of the filtered events, as the API pages them; a bad
     cursor raises DRF's ValidationError naming `cursor`."""
-    ordering = selectors.ORDERINGS["date"]
-    cursor = request.GET.get("cursor")
-    after = pagination.decode_cursor(cursor, ordering) if cursor else None
-    page = selectors.event_page(
+    position = pagination.page_position(
+        request.GET.get("cursor"), selectors.ORDERINGS["date"]
+    )
+    keys = selectors.event_page_ids(
         filterset.qs,
-        ordering=ordering,
-        size=size,
-        public=True,
-        after=after,
+        ordering=position.read_ordering,
+        limit=size + 1,
+        after=position.key,
         overlap_from=filterset.overlap_from,
     )
-    next_url = None
-    if page.next_key is not None:
-        token = pagination.encode_cursor(ordering, page.next_key)
-        next_url = replace_query_param(request.get_full_path(), "cursor", token)
-    return EventListPage(page.rows, next_url, after is not None)
+    page, next_url, previous_url = pagination.page_of(
+        request, position, keys, size, key=tuple
+    )
+    rows = selectors.event_rows_by_ids((key[-1] for key in page), public=True)
+    return EventListPage(rows, next_url, previous_url is not None, previous_url)
 
 
 def _listing(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
