@@ -35,7 +35,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
+# The repository's venv; a worktree without one runs the bench's own Python.
 PYTHON = REPO / ".venv" / "bin" / "python"
+if not PYTHON.exists():
+    PYTHON = Path(sys.executable)
 GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 DATASETTE_VENV = REPO / "bench" / ".venv-datasette"
 DATASETTE_VERSION = "0.65.5"
@@ -122,11 +125,11 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
             "key, title, summary, kind_id, date_edtf, date_text, date_lower, "
             "date_upper, "
             "date_precision, date_display, date_span_days, modality, status, "
-            "origin, seed_hash, seed_fingerprint, review_note, created_at, "
-            "updated_at, version"
+            "origin, seed_hash, seed_fingerprint, extracted_fingerprint, review_note, "
+            "created_at, updated_at, version"
         )
         db.executemany(
-            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 20})",
+            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 21})",
             batch,
         )
         db.executemany(
@@ -164,6 +167,7 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
                 "actual",
                 "published",
                 "curated",
+                "",
                 "",
                 "",
                 "",
