@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER
 from corpus.models import Publisher
 from timeline.models import Citation, Event
+from timeline.selectors import search
 
 MAX_YEARS = 150
 
@@ -21,15 +22,25 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        bounds = Event.objects.aggregate(
-            low=Min("date_lower", filter=~Q(date_lower=OPEN_LOWER)),
-            high=Max("date_upper", filter=~Q(date_upper=OPEN_UPPER)),
+        # The first and last bounded days, each read from the end of an index
+        # (event_dates, event_date_upper): a MIN/MAX with a filter scanned all.
+        low = (
+            Event.objects.filter(date_lower__gt=OPEN_LOWER)
+            .order_by("date_lower")
+            .values_list("date_lower", flat=True)
+            .first()
         )
-        if bounds["low"] is None or bounds["high"] is None:
+        high = (
+            Event.objects.filter(date_upper__lt=OPEN_UPPER)
+            .order_by("-date_upper")
+            .values_list("date_upper", flat=True)
+            .first()
+        )
+        if low is None or high is None:
             return []
-        high = bounds["high"].year
-        low = max(bounds["low"].year, high - MAX_YEARS)
-        return [(str(y), str(y)) for y in range(high, low - 1, -1)]
+        high_year = high.year
+        low_year = max(low.year, high_year - MAX_YEARS)
+        return [(str(y), str(y)) for y in range(high_year, low_year - 1, -1)]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -58,13 +69,11 @@ class PublisherFilter(admin.SimpleListFilter):
         value = self.value()
         if not value or not value.isdigit():
             return queryset
-        return queryset.filter(
-            Exists(
-                Citation.objects.filter(
-                    event=OuterRef("pk"), document__publisher_id=int(value)
-                )
-            )
+        citations = Citation.objects.filter(document__publisher_id=int(value))
+        queryset = search.narrowed(
+            queryset, citations.values_list("event_id", flat=True)
         )
+        return queryset.filter(Exists(citations.filter(event=OuterRef("pk"))))
 
 
 class MergedFilter(admin.SimpleListFilter):
