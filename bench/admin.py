@@ -147,7 +147,7 @@ def ensure_database(n: int, reuse: bool) -> Path:
     return path
 
 
-def django_client(path: Path):
+def django_client(path: Path, migrate: bool = True):
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["DJANGO_CACHE_URL"] = "locmem://"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
@@ -157,8 +157,9 @@ def django_client(path: Path):
     django.setup()
     from django.core.management import call_command
 
-    # A migration added since the file was built (the bench's "after").
-    call_command("migrate", verbosity=0)
+    if migrate:
+        # Migrations added since the file was built (the bench's "after").
+        call_command("migrate", verbosity=0)
 
 
 def users():
@@ -176,20 +177,26 @@ def users():
     return admin_user, curator
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, list[dict], int]:
-    """Median ms, the last run's queries and status of GET `url` (after one
-    warm-up)."""
+def measure(client, url: str, repeat: int) -> tuple[float, float, list[dict], int]:
+    """Median ms of GET `url` and of its SQL, the last run's queries and its
+    status (after one warm-up)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)
-    times = []
+    times, sql = [], []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             t0 = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), captured.captured_queries, response.status_code
+        sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+    return (
+        statistics.median(times),
+        statistics.median(sql),
+        captured.captured_queries,
+        response.status_code,
+    )
 
 
 def cases(n: int) -> list[tuple[str, str, str]]:
@@ -206,6 +213,8 @@ def cases(n: int) -> list[tuple[str, str, str]]:
     events = "/admin/timeline/event/"
     page = 5_000 if n >= 500_000 else n // 200
     return [
+        # The floor: a page with no query on events (rendering, sessions).
+        ("admin", "admin index (baseline)", "/admin/"),
         ("admin", "changelist page 1", events),
         ("curator", "changelist page 1 (curator)", events),
         ("admin", "filter year=2023", events + "?year=2023"),
@@ -255,11 +264,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="", help="labels containing this text")
     parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="measure the file as it is (an older checkout's 'before')",
+    )
+    parser.add_argument("--path", type=Path, help="another database file")
+    parser.add_argument(
         "--slow", type=float, default=0, help="show the slowest query past this ms"
     )
     args = parser.parse_args()
-    path = ensure_database(args.events, args.reuse)
-    django_client(path)
+    path = args.path or ensure_database(args.events, args.reuse)
+    django_client(path, migrate=not args.no_migrate)
     from django.test import Client
 
     admin_user, curator = users()
@@ -270,12 +285,15 @@ def main() -> None:
         f"{args.events:,} events, SQLite {sqlite3.sqlite_version}, median of "
         f"{args.repeat}"
     )
-    print(f"{'page':<34} {'ms':>9} {'queries':>7} {'status':>6}")
+    print(f"{'page':<34} {'ms':>9} {'sql ms':>8} {'queries':>7} {'status':>6}")
     for who, label, url in cases(args.events):
         if args.only and args.only not in label:
             continue
-        ms, queries, status = measure(clients[who], url, args.repeat)
-        print(f"{label:<34} {ms:>9.1f} {len(queries):>7} {status:>6}", flush=True)
+        ms, sql_ms, queries, status = measure(clients[who], url, args.repeat)
+        print(
+            f"{label:<34} {ms:>9.1f} {sql_ms:>8.1f} {len(queries):>7} {status:>6}",
+            flush=True,
+        )
         if args.slow and ms > args.slow:
             slowest = max(queries, key=lambda q: float(q["time"]))
             print(

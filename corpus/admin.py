@@ -33,7 +33,8 @@ class EstimatedCountPaginator(Paginator):
       It steps over ids only (an index holding the ordering covers that),
       then the page's rows, with their annotations, are read by id: a
       per-row count annotated by the admin is computed for the page's rows
-      alone, not for every row before sorting.
+      alone, not for every row before sorting. A page is a list, so admins
+      using it have no `list_editable` (its formset wants a queryset).
     """
 
     threshold = 50_000
@@ -87,7 +88,10 @@ class EstimatedCountPaginator(Paginator):
         if not self.is_capped and top + self.orphans >= self.count:
             top = self.count
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(queryset.filter(pk__in=ids), number, self)
+        # Unordered, so the database looks the rows up by id rather than walk
+        # the ordering's index checking each against the list; sorted here.
+        rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 class BigTableAdmin(admin.ModelAdmin):

@@ -288,6 +288,13 @@ admin.site.register(Document, CitedDocumentAdmin)
 class GuardedPublisherAdmin(PublicCatalogMixin, PublisherAdmin):
     """A publisher's name shows on every published source it published."""
 
+    list_display = [*PublisherAdmin.list_display, "events_link"]
+
+    @admin.display(description="events")
+    def events_link(self, obj: Publisher) -> str:
+        url = reverse("admin:timeline_event_changelist")
+        return format_html('<a href="{}?publisher={}">events</a>', url, obj.pk)
+
 
 admin.site.unregister(Publisher)
 admin.site.register(Publisher, GuardedPublisherAdmin)

@@ -13,6 +13,7 @@ from timeline.models import Citation, Event
 from timeline.selectors import search
 
 MAX_YEARS = 150
+MAX_PUBLISHERS = 100
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -61,9 +62,18 @@ class PublisherFilter(admin.SimpleListFilter):
     parameter_name = "publisher"
 
     def lookups(self, request, model_admin):
-        return [
-            (str(pk), name) for pk, name in Publisher.objects.values_list("pk", "name")
-        ]
+        # Thousands of links in the sidebar cost a second to render: past
+        # MAX_PUBLISHERS only the chosen one shows, and the publishers' list
+        # links each publisher's events (GuardedPublisherAdmin).
+        publishers = Publisher.objects.order_by("name").values_list("pk", "name")
+        listed = list(publishers[: MAX_PUBLISHERS + 1])
+        if len(listed) > MAX_PUBLISHERS:
+            value = self.value()
+            chosen = (
+                publishers.filter(pk=int(value)) if value and value.isdigit() else []
+            )
+            listed = list(chosen)
+        return [(str(pk), name) for pk, name in listed]
 
     def queryset(self, request, queryset):
         value = self.value()
