@@ -305,6 +305,11 @@ class Event(models.Model):
                 fields=["kind", "status", "date_lower"], name="event_kind_dates"
             ),
             models.Index(fields=["date_upper"], name="event_date_upper"),
+            # The review queue's order (awaiting_review; SQLite sorts NULLs first).
+            models.Index(
+                fields=["status", "submitted_at", "created_at", "id"],
+                name="event_review_queue",
+            ),
             # Counting a year's events (the admin's year filter) from its end.
             models.Index(fields=["date_upper", "date_lower"], name="event_upper_lower"),
             models.Index(

@@ -8,6 +8,7 @@
   modality, origin, precision) and the sortable title.
 - `event_upper_lower` counts a year's events (the year filter) from the
   index alone.
+- `event_review_queue`: events in review in the queue's order.
 - `event_entity_by_entity`: an entity's events, counted from the index.
 - `citation_document_start`: a document's first cited spans, in text order.
 - `citation_flagged` holds only citations that need review: the review queue
@@ -100,6 +101,13 @@ class Migration(migrations.Migration):
             model_name="event",
             index=models.Index(
                 fields=["date_upper", "date_lower"], name="event_upper_lower"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="event",
+            index=models.Index(
+                fields=["status", "submitted_at", "created_at", "id"],
+                name="event_review_queue",
             ),
         ),
         migrations.AddIndex(
