@@ -97,7 +97,10 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
     kinds = [row[0] for row in db.execute("SELECT id FROM timeline_eventkind")]
     # As Django stores datetimes on SQLite: UTC, without an offset.
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
-    db.execute("INSERT INTO corpus_publisher (name, url) VALUES ('Bench News', '')")
+    db.execute(
+        "INSERT INTO corpus_publisher (name, slug, url) "
+        "VALUES ('Bench News', 'bench-news', '')"
+    )
     text = "Bench article. " * 20
     docs = []
     for i in range(100):
@@ -125,11 +128,11 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
             "key, title, summary, kind_id, date_edtf, date_text, date_lower, "
             "date_upper, "
             "date_precision, date_display, date_span_days, modality, status, "
-            "origin, seed_hash, seed_fingerprint, extracted_fingerprint, review_note, "
-            "created_at, updated_at, version"
+            "origin, seed_hash, seed_fingerprint, review_note, created_at, "
+            "updated_at, version, extracted_fingerprint"
         )
         db.executemany(
-            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 21})",
+            f"INSERT INTO timeline_event (id, {fields}) VALUES (?{', ?' * 20}, '')",
             batch,
         )
         db.executemany(
@@ -167,7 +170,6 @@ def build_database(path: Path, n: int, seed: int = 7) -> None:
                 "actual",
                 "published",
                 "curated",
-                "",
                 "",
                 "",
                 "",

@@ -11,11 +11,12 @@ from django.contrib import admin
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections, models
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.models import Document, Publisher
+from corpus.models import Document, IngestRun, Publisher
 
 NO_DATE = "no publication date"
 
@@ -94,6 +95,19 @@ class EstimatedCountPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only the services write: nobody adds, edits or deletes."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class BigTableAdmin(admin.ModelAdmin):
     """Changelist settings that stay fast however many rows there are."""
 
@@ -146,7 +160,13 @@ class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
     search_fields = ["title", "source_name", "url", "publisher__name"]
     autocomplete_fields = ["publisher"]
     date_hierarchy = "published_on"
-    readonly_fields = ["sha256", "created_at", "updated_at", "publication_date"]
+    readonly_fields = [
+        "sha256",
+        "created_at",
+        "updated_at",
+        "publication_date",
+        "ingest_run_link",
+    ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="published", ordering="published_on")
@@ -158,6 +178,22 @@ class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
                 NO_DATE,
             )
         return obj.published_on.isoformat()
+
+    @admin.display(description="ingest run")
+    def ingest_run_link(self, obj: Document) -> str:
+        if obj.ingest_run_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">ingest run {}</a>',
+            reverse("admin:corpus_ingestrun_change", args=[obj.ingest_run_id]),
+            obj.ingest_run_id,
+        )
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # An ingest run's page links to the documents it stored.
+        return lookup == "ingest_run__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
 
     def revert_disabled(self, request, obj=None) -> bool:
         # Edits go through the admin form (and re-date candidates); a revert
@@ -177,3 +213,90 @@ class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
         if obj is not None:
             fields.append("text")
         return fields
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(ReadOnlyAdmin, BigTableAdmin):
+    """What each ingest run did, read-only: only `ingest` writes runs."""
+
+    list_display = [
+        "__str__",
+        "via",
+        "who",
+        "status",
+        "documents_created",
+        "documents_skipped",
+        "files_failed",
+        "events_created",
+        "citations_added",
+    ]
+    list_filter = ["status", "via"]
+    list_select_related = ["user"]
+    date_hierarchy = "started_at"
+    fields = [
+        ("via", "who", "status"),
+        ("started_at", "finished_at"),
+        "arguments",
+        "atomic",
+        (
+            "documents_created",
+            "documents_skipped",
+            "files_failed",
+            "events_created",
+            "citations_added",
+        ),
+        "documents_link",
+        "file_table",
+    ]
+    readonly_fields = [
+        name
+        for entry in fields
+        for name in (entry if isinstance(entry, tuple) else (entry,))
+    ]
+
+    @admin.display(description="who")
+    def who(self, obj: IngestRun) -> str:
+        return obj.who
+
+    @admin.display(description="documents")
+    def documents_link(self, obj: IngestRun) -> str:
+        url = reverse("admin:corpus_document_changelist")
+        return format_html(
+            '<a href="{}?ingest_run__id__exact={}">the {} document(s) it stored</a>',
+            url,
+            obj.pk,
+            obj.documents_created,
+        )
+
+    @admin.display(description="files")
+    def file_table(self, obj: IngestRun) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    entry.get("name", ""),
+                    entry.get("outcome", ""),
+                    self._document_cell(entry.get("document")),
+                    entry.get("events", ""),
+                    entry.get("error", "") or entry.get("citations", ""),
+                )
+                for entry in obj.files
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>file</th><th>outcome</th><th>document</th>"
+            "<th>events</th><th>citations added, or why it failed</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @staticmethod
+    def _document_cell(pk: int | None) -> str:
+        if pk is None:
+            return ""
+        return format_html(
+            '<a href="{}">#{}</a>',
+            reverse("admin:corpus_document_change", args=[pk]),
+            pk,
+        )

@@ -12,13 +12,19 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from corpus.slugs import SlugFromName
+
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Publisher(models.Model):
+class Publisher(SlugFromName):
+    slug_fallback = "publisher"
+
     name = models.CharField(max_length=200, unique=True)
+    # For the API (`?publisher=xinhua`); derived from the name when blank.
+    slug = models.SlugField(max_length=220, unique=True, allow_unicode=True, blank=True)
     url = models.URLField(blank=True)
 
     class Meta:

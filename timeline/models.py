@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.models import Document
+from corpus.slugs import SlugFromName
 
 
 def validate_edtf(value: str) -> None:
@@ -38,7 +39,9 @@ class EventKind(models.Model):
         return self.name
 
 
-class Entity(models.Model):
+class Entity(SlugFromName):
+    slug_fallback = "entity"
+
     class Kind(models.TextChoices):
         ORGANISATION = "organisation", "Organisation"
         COMPANY = "company", "Company"
@@ -48,6 +51,8 @@ class Entity(models.Model):
         PROGRAMME = "programme", "Programme"
 
     name = models.CharField(max_length=300)
+    # For the API (`?entity=上海市政府`); derived from the name when blank.
+    slug = models.SlugField(max_length=320, unique=True, allow_unicode=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     aliases = models.JSONField(default=list, blank=True)
     wikidata_id = models.CharField(
@@ -316,6 +321,11 @@ class Event(models.Model):
                 fields=["date_precision", "date_span_days"], name="event_span"
             ),
             models.Index(fields=["updated_at", "id"], name="event_updated"),
+            # Ingest's duplicate check (timeline.services.matching).
+            models.Index(
+                fields=["kind", "date_precision", "date_lower", "date_upper"],
+                name="event_match_pool",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -494,3 +504,43 @@ class EventRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision #{self.pk} of event {self.event_id} ({self.status})"
+
+
+class PublicChange(models.Model):
+    """One change to what the public sees of an event, for /api/changes/.
+
+    Append-only, written by the services in the transaction of the change
+    (services.changes): an event that became public, changed while public, or
+    stopped being public. Events that were never public have no rows. The id
+    is the feed's sequence; `event_id` is a plain number, not a foreign key,
+    so that a deleted event's tombstone outlives it.
+    """
+
+    class Type(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        UPDATED = "updated", "Updated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REJECTED = "rejected", "Rejected"
+        MERGED = "merged", "Merged"
+        DELETED = "deleted", "Deleted"
+
+    TOMBSTONES = frozenset({Type.WITHDRAWN, Type.REJECTED, Type.MERGED, Type.DELETED})
+
+    event_id = models.BigIntegerField()
+    key = models.CharField(max_length=100)
+    type = models.CharField(max_length=10, choices=Type.choices)
+    changed_at = models.DateTimeField()
+    merged_into_id = models.BigIntegerField(null=True, blank=True)
+    # sha256 of the public JSON this change left (blank for tombstones and
+    # for the rows migration 0013 backfilled): a call that changed nothing
+    # public writes no row.
+    fingerprint = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["event_id", "id"], name="public_change_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.type} event {self.event_id}"

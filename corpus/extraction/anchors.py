@@ -17,6 +17,7 @@ from corpus.extraction.timex import Timex
 
 __all__ = [
     "approximate_now",
+    "context_year",
     "is_comparison_base",
     "is_furniture",
     "is_in_name",
@@ -224,3 +225,43 @@ def approximate_now(
             return None
     edtf = f"{published_on.isoformat()}~"
     return Timex(timex.start, timex.end, timex.text, "DATE", timex.value, edtf, "day")
+
+
+# A target ("到2027年", "by 2030") or a future clause says when something
+# should happen, not when the text was written.
+_TARGET_BEFORE = re.compile(
+    r"(?:到|至|届时|将于|将在|预计|计划|\bby|\buntil|\bthrough|\bbefore"
+    r"|\bwill(?:\s+\w+){0,2}\s+(?:in|by)|\bexpected\s+(?:in|by)|\bslated\s+for)"
+    r"\s*(?:the\s+end\s+of\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
+def context_year(text: str, explicit: list[Timex]) -> int | None:
+    """The year a text without a publication date was most likely written
+    in: the latest year its prose states as fact. Targets and future dates
+    are left out; a comparison base ("与2019年相比", "compared with 2019")
+    lies before the text's own year. `explicit` are the dates tagged with
+    no anchor (only those that carry their year resolve)."""
+    best = None
+    for timex in explicit:
+        if not _usable_edtf(timex.edtf):
+            continue
+        if (
+            is_furniture(timex, text)
+            or is_in_name(timex, text)
+            or is_not_prose(timex, text)
+            or timex.edtf.startswith("..")
+            or _TARGET_BEFORE.search(text, max(0, timex.start - 24), timex.start)
+        ):
+            continue
+        year = int(timex.edtf[:4]) + (1 if is_comparison_base(timex, text) else 0)
+        best = year if best is None else max(best, year)
+    return best
+
+
+_EDTF_YEAR = re.compile(r"\d{4}")
+
+
+def _usable_edtf(edtf: str | None) -> bool:
+    return edtf is not None and _EDTF_YEAR.match(edtf) is not None

@@ -197,9 +197,31 @@ CHINESE_PLACES = (
     "日本",
 )
 CHINESE_ORG = re.compile(
-    r"[\u4e00-\u9fff]{2,12}?(?:有限公司|股份公司|集团|公司|药业|医药|生物|"
+    r"[\u4e00-\u9fff]{2,12}?(?:有限公司|股份公司|集团|公司|药业|制药|医药|生物|"
     r"委员会|管理局|监督管理局|卫健委|部|局|医院|大学|研究院|研究所|协会|基金)"
+    # A head word inside a longer company name: 示例医药科技有限公司.
+    r"(?:[\u4e00-\u9fff]{0,6}?(?:股份有限公司|有限责任公司|有限公司|集团))?"
 )
+# Chinese has no spaces: a name's left edge is where the words before it end.
+# Dates (3日), prepositions, particles, determiners and the verbs and roles that
+# introduce a party (批准, 宣布, 投资者) are never part of a name.
+_ZH_BEFORE_NAME = re.compile(
+    r".*(?:\d+[日月年号]|[的与及向对由据在为被将把从于是了、與對為將從於據獲]"
+    r"|该|該|本次|本轮|本届|此|其|各|旗下|整个|全球|未来|规模以上|相关|多家|一家|全国"
+    r"|批准|宣布|宣佈|获得|完成|签署|簽署|发布|發布|认购|表示|称|投资者|發行|发行人|发行"
+    r"|联合|聯合|携手|攜手|收购|合作|授权|委托|支持|指导|牵头|主办|承办|举办|参与|包括"
+    r"|以及|其中|分别|日电|推动|设立|新设|展示|欢迎|助于|取得|子公司)"
+)
+# Words that end in a head character but name nothing: 全部, 格局, 布局.
+_ZH_NOT_NAMES = re.compile(
+    r"(?:全部|局部|格局|布局|困局|大局|结局|开局|售部|配售部|医疗机构全部)\Z"
+)
+# A counter right after a number (20件, 46项, 3家) starts no name.
+_COUNTER = frozenset("个件项家年月种位名所批款")
+# Short names end in these heads (恒瑞医药, 荃信生物); a long run before them
+# is a phrase ("进博会医疗展区设立生物").
+_SHORT_HEADS = ("医药", "生物", "药业", "制药")
+MAX_SHORT_NAME = 8
 CHINESE_GOV_SUFFIX = ("委员会", "管理局", "监督管理局", "卫健委", "部", "局")
 CHINESE_ORG_SUFFIX = ("医院", "大学", "研究院", "研究所", "协会", "基金")
 
@@ -352,12 +374,44 @@ def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
         if index >= 0:
             add(place, "place", index)
     for match in CHINESE_ORG.finditer(text):
-        name = match.group(0)
+        name, start = _chinese_name(match)
+        if not name:
+            continue
         if name.endswith(CHINESE_GOV_SUFFIX):
             kind = "government_body"
         elif name.endswith(CHINESE_ORG_SUFFIX):
             kind = "organisation"
         else:
             kind = "company"
-        add(name, kind, match.start())
+        add(name, kind, start)
     return sorted(found.values(), key=lambda m: m.start)
+
+
+_ZH_COMPANY_HEADS = ("有限公司", "股份公司", "集团", "公司", *_SHORT_HEADS)
+_ZH_HEADS = tuple(
+    sorted(
+        {*_ZH_COMPANY_HEADS, *CHINESE_GOV_SUFFIX, *CHINESE_ORG_SUFFIX},
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _chinese_name(match: re.Match[str]) -> tuple[str, int]:
+    """The name a CHINESE_ORG match holds, cut at the words before it, and
+    where it starts; "" when only a head word is left (该公司, 本医院)."""
+    name, start = match.group(0), match.start()
+    if _ZH_NOT_NAMES.search(name):
+        return "", start
+    if start and match.string[start - 1].isdigit() and name[0] in _COUNTER:
+        name, start = name[1:], start + 1
+    cut = _ZH_BEFORE_NAME.match(name)
+    if cut is not None:
+        name, start = name[cut.end() :], start + cut.end()
+    if name.endswith(_SHORT_HEADS) and len(name) > MAX_SHORT_NAME:
+        return "", start
+    # At least two characters of name before the head: 公司 or 国局 is none.
+    head = next((h for h in _ZH_HEADS if name.endswith(h)), "")
+    if len(name) - len(head) < 2 or name in _ZH_HEADS:
+        return "", start
+    return name, start

@@ -8,6 +8,7 @@ and a confidence. Facts repeated within an article become one candidate.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -17,21 +18,27 @@ from corpus.dates import InvalidEdtf, describe_edtf
 from corpus.extraction.amounts import Amount, extract_amounts
 from corpus.extraction.anchors import (
     approximate_now,
+    context_year,
     is_comparison_base,
     is_furniture,
     is_in_name,
     is_not_prose,
     is_phase_length,
 )
-from corpus.extraction.cues import classify, classify_kind
+from corpus.extraction.cues import classify, classify_kind, classify_modality
 from corpus.extraction.entities import EntityMention, find_entities
 from corpus.extraction.leads import is_news_hook, lead_sentences
 from corpus.extraction.prechecks import CASE_TRAPS
 from corpus.extraction.sentences import Sentence, split_sentences
 from corpus.extraction.timex import Timex, tag_dates
-from corpus.extraction.titles import headline
+from corpus.extraction.titles import MAX_TITLE, headline
 
-__all__ = ["CandidateDate", "EventCandidate", "extract_events"]
+__all__ = [
+    "CandidateDate",
+    "EventCandidate",
+    "dated_by_context_year",
+    "extract_events",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +112,12 @@ ENOUGH_CJK = re.compile(rf"(?:[^\u4e00-\u9fff]*+[\u4e00-\u9fff]){{{MIN_CJK_CHARS
 def extract_events(
     text: str, *, published_on: datetime.date | None = None
 ) -> list[EventCandidate]:
-    """Propose dated events found in `text` (an article as stored)."""
-    timexes = _event_dates(text, published_on)
+    """Propose dated events found in `text` (an article as stored).
+
+    Without a publication date, the year the text was written in is taken
+    from its context (`context_year`): dates that need only a year resolve
+    in it, and their candidates say so in their notes."""
+    timexes, guessed = _event_dates(text, published_on)
     if not timexes and published_on is None:
         return []
     amounts = extract_amounts(text)
@@ -118,6 +129,9 @@ def extract_events(
     amount_finder = _AmountFinder(amounts)
     # The sentence before, when it carries dates.
     previous: tuple[Sentence, list[Timex]] | None = None
+    # The date of the news: the first date in the text, when it is a day.
+    dated = False
+    hook: Timex | None = None
     count = len(sentences)
     i = 0
     while i < count:
@@ -132,12 +146,15 @@ def extract_events(
         if not dates:
             # "Among them, …" / 其中… / "During the same period, …" speaks of
             # the time of the sentence before.
-            if (
-                previous is not None
-                and ANAPHORA.match(sentence.text)
-                and _eventful(sentence)
-            ):
-                inherited = [_inherit(previous[1][-1], sentence)]
+            # "本轮调整后, …" speaks of the news itself: the day of the
+            # article's first dated fact.
+            referred = None
+            if previous is not None and ANAPHORA.match(sentence.text):
+                referred = previous[1][-1]
+            elif hook is not None and THIS_EVENT.match(sentence.text):
+                referred = hook
+            if referred is not None and _eventful(sentence):
+                inherited = [_inherit(referred, sentence)]
                 candidates.extend(
                     _candidates_for(
                         sentence, inherited, amount_finder.within(sentence), None
@@ -148,6 +165,9 @@ def extract_events(
             continue
         dates = _most_specific(dates)
         previous = (sentence, dates)
+        if not dated:
+            dated = True
+            hook = dates[0] if dates[0].precision == "day" else None
         # Most sentences carry no date: skip them before gathering amounts.
         if not _eventful(sentence):
             continue
@@ -172,7 +192,39 @@ def extract_events(
                 sentence, dates, amount_finder.within(sentence), published_on
             )
         )
+    if guessed:
+        candidates = [_flag_guess(c, guessed) for c in candidates]
     return _merge_repeats(candidates)
+
+
+CONTEXT_YEAR_NOTE = (
+    "no publication date: the year {year} is the latest the text states; check the date"
+)
+# Dates resolved from a guessed year are less sure than the ones the text
+# spells out.
+GUESS_PENALTY = 0.1
+
+
+def dated_by_context_year(candidate: EventCandidate) -> bool:
+    """Whether the candidate's date rests on a year guessed from the text
+    (extracted without a publication date)."""
+    return any(note.startswith(_CONTEXT_YEAR_PREFIX) for note in candidate.notes)
+
+
+_CONTEXT_YEAR_PREFIX = CONTEXT_YEAR_NOTE.partition(":")[0]
+
+
+def _flag_guess(
+    candidate: EventCandidate, guessed: dict[tuple[str, str], int]
+) -> EventCandidate:
+    year = guessed.get((candidate.date.text, candidate.date.edtf))
+    if year is None:
+        return candidate
+    return dataclasses.replace(
+        candidate,
+        confidence=round(candidate.confidence - GUESS_PENALTY, 2),
+        notes=(*candidate.notes, CONTEXT_YEAR_NOTE.format(year=year)),
+    )
 
 
 LEAD_NOTE = "dated by the publication date: the lead states the news without a date"
@@ -209,7 +261,7 @@ def _lead_hooks(
         date = CandidateDate(edtf, "", info.lower, info.upper, info.precision)
         out.append(
             EventCandidate(
-                title=headline(sentence.text),
+                title=_title(sentence, sentence.text, sentence.start),
                 kind=kind,
                 modality="actual",
                 date=date,
@@ -231,6 +283,16 @@ ANAPHORA = re.compile(
     r"(?:among (?:them|those|these)|of (?:them|those|these)"
     r"|(?:in|during|over) the same period|其中|同期|同一时期|與此同時|与此同时)"
     r"[,，:：\s]",
+    re.IGNORECASE,
+)
+
+
+# Openings that state what the news left behind ("本轮调整后, 目录内药品总数达到…",
+# "After this round, …"): a state of its own, dated by the news. Other
+# mentions of the news (本次集采, …) only describe it.
+THIS_EVENT = re.compile(
+    r"(?:本轮|本次|此次|这次)[\u4e00-\u9fff]{0,6}(?:后|之后|以后)[,，]"
+    r"|after\s+(?:this|the\s+latest)\s+(?:round|adjustment|update)\b",
     re.IGNORECASE,
 )
 
@@ -324,10 +386,25 @@ def _most_specific(dates: list[Timex]) -> list[Timex]:
     return out
 
 
-def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
-    """The tagged dates that may date an event, in order."""
+def _event_dates(
+    text: str, published_on: datetime.date | None
+) -> tuple[list[Timex], dict[tuple[str, str], int]]:
+    """The tagged dates that may date an event, in order, and those resolved
+    only through a year taken from the context: (text, EDTF) -> that year."""
+    tagged = tag_dates(text, anchor=published_on)
+    guessed: dict[tuple[str, str], int] = {}
+    if published_on is None:
+        year = context_year(text, tagged)
+        if year is not None:
+            explicit = {(t.start, t.end) for t in tagged if t.edtf}
+            tagged = tag_dates(text, year=year)
+            guessed = {
+                (t.text, t.edtf): year
+                for t in tagged
+                if t.edtf and (t.start, t.end) not in explicit
+            }
     out = []
-    for timex in tag_dates(text, anchor=published_on):
+    for timex in tagged:
         if not _usable(timex):
             timex = approximate_now(timex, text, published_on)
             if timex is None:
@@ -341,7 +418,7 @@ def _event_dates(text: str, published_on: datetime.date | None) -> list[Timex]:
         ):
             continue
         out.append(timex)
-    return out
+    return out, guessed
 
 
 def _usable(timex: Timex) -> bool:
@@ -409,6 +486,62 @@ def _title_source(sentence: Sentence, clause: str, c_start: int) -> str:
     return clause if not before or before[-1] in ",;，；" else sentence.text
 
 
+# Kinds that say too little to name a dated target or a count.
+_VAGUE = frozenset(["statement", "other"])
+_TARGETABLE = frozenset(["market_figure", "policy", *_VAGUE])
+# "到2027年", "by 2030", "by the end of 2025": the date is a target.
+_TARGET_BEFORE = re.compile(r"(?:到|\bby(?:\s+the\s+end\s+of)?)\s*\Z", re.IGNORECASE)
+# A count or a share: "1,000 companies", "38 hospitals", "2967种", "3.1%"; not
+# a code ("LBL-024") or a date.
+_COUNT = re.compile(
+    r"(?<![A-Za-z0-9.-])\d[\d,]*(?:\.\d+)?\s*(?:%|percent\b|[\u4e00-\u9fff]|[a-z]{3,})"
+)
+
+
+# A title shorter than this says nothing (a clause that only attributes,
+# "据…消息", cleans to "").
+MIN_TITLE = 8
+
+
+def _title(sentence: Sentence, clause: str, c_start: int) -> str:
+    title = headline(_title_source(sentence, clause, c_start))
+    if len(title) < MIN_TITLE and clause != sentence.text:
+        title = headline(sentence.text) or title
+    return title or sentence.text.strip()[:MAX_TITLE]
+
+
+def _kind_in_context(
+    kind: str,
+    cues: tuple[str, ...],
+    modality: str | None,
+    clause: str,
+    timex: Timex,
+    sentence: Sentence,
+) -> str | None:
+    """A second look at a vague kind: a planned clause dated by a target
+    ("到2027年, … 将更加完善", "aims to double … by 2015") is a dated target of a
+    plan; a clause of no kind that counts something ("38 hospitals …",
+    "目录内药品总数达到2967种") is a figure. None when the kind stands."""
+    if kind not in _TARGETABLE:
+        return None
+    offset = timex.start - sentence.start
+    target = _TARGET_BEFORE.search(sentence.text, max(0, offset - 16), offset)
+    # The target alone makes the clause "planned"; a plan needs someone
+    # intending it as well ("aims to", 将, 力争), not "should reach".
+    if (
+        modality == "planned"
+        and target is not None
+        and classify_modality(clause.replace(timex.text, " ", 1)) is not None
+    ):
+        return "plan"
+    # A founding (kind "other" with its cue) stays one.
+    if kind in _VAGUE and not (kind == "other" and cues):
+        rest = clause.replace(timex.text, " ", 1)
+        if _COUNT.search(rest):
+            return "market_figure"
+    return None
+
+
 def _candidates_for(
     sentence: Sentence,
     dates: list[Timex],
@@ -442,7 +575,12 @@ def _candidates_for(
             clause_kind, clause_cues = kind, cues
         if clause_kind == "other":
             clause_kind, clause_cues = kind, cues
-        if clause_kind in ("statement", "other") and clause_amounts:
+        refined = _kind_in_context(
+            clause_kind, clause_cues, modality, clause, timex, sentence
+        )
+        if refined is not None:
+            clause_kind = refined
+        elif clause_kind in _VAGUE and clause_amounts:
             clause_kind = "market_figure"
         confidence = 0.45
         confidence += 0.2 if clause_kind not in ("other", "statement") else 0.05
@@ -452,7 +590,7 @@ def _candidates_for(
         confidence -= 0.1 if len(dates) > 2 else 0.0
         out.append(
             EventCandidate(
-                title=headline(_title_source(sentence, clause, c_start)),
+                title=_title(sentence, clause, c_start),
                 kind=clause_kind,
                 modality=_modality(modality, date, published_on),
                 date=date,

@@ -148,6 +148,22 @@ _CONTEXT_YEAR_RE = re.compile(r"(?<!\d)(?<!\d\.)(?:19[5-9]\d|20\d\d)(?!\d|\.\d|%
 CONTEXT_YEAR_NOTE = (
     "day and month from the dateline; the year is the latest the text mentions"
 )
+NEXT_YEAR_NOTE = (
+    "day and month from the dateline; the year follows the latest the text"
+    " mentions, whose yearly work it reports finished"
+)
+# A year's round of work reported finished ("2022年…调整工作已顺利结束",
+# "completed its 2022 review", "full-year 2022 results"): in a dateline of the
+# first two months, that year is over and the dateline is in the next one.
+_YEAR_CLOSED_RE = re.compile(
+    r"(?P<zh>(?:19|20)\d\d)\s*年(?:度)?[^。；;！!\n]{0,60}?"
+    r"(?:已|已经)(?:顺利|圆满|全面|基本)?(?:结束|完成|收官|落幕|闭幕|完结)"
+    r"|(?:full[- ]year|fiscal(?:\s+year)?|FY)\s*(?P<en>(?:19|20)\d\d)"
+    r"|(?:completed|concluded|wrapped\s+up)\s+(?:its|the|their)\s+"
+    r"(?P<en2>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+CLOSING_MONTHS = 2
 # A page with a lone "Author" heading near the end lists the author, then often
 # the publishing house, on the following lines.
 _TAIL_AUTHOR_HEADING_RE = re.compile(
@@ -527,8 +543,7 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
     date = date or tail_date
     note = ""
     if date is None and yearless is not None:
-        date = _with_context_year(text, *yearless)
-        note = CONTEXT_YEAR_NOTE if date else ""
+        date, note = _with_context_year(text, *yearless)
     return DocumentHeader(
         title=title,
         publisher=publisher or agency or tail_publisher or weak_publisher,
@@ -563,14 +578,25 @@ def _body_date(line: str) -> tuple[datetime.date | None, tuple[int, int] | None]
     return None, None
 
 
-def _with_context_year(text: str, month: int, day: int) -> datetime.date | None:
+def _with_context_year(
+    text: str, month: int, day: int
+) -> tuple[datetime.date | None, str]:
+    """A yearless dateline's date in the latest year the text mentions, or in
+    the year after when the text reports that year's work finished early in
+    the next one; with the note saying which."""
     years = [int(y) for y in _CONTEXT_YEAR_RE.findall(text)]
     if not years:
-        return None
+        return None, ""
+    year, note = max(years), CONTEXT_YEAR_NOTE
+    if month <= CLOSING_MONTHS and any(
+        int(m["zh"] or m["en"] or m["en2"]) == year
+        for m in _YEAR_CLOSED_RE.finditer(text)
+    ):
+        year, note = year + 1, NEXT_YEAR_NOTE
     try:
-        return datetime.date(max(years), month, day)
+        return datetime.date(year, month, day), note
     except ValueError:
-        return None
+        return None, ""
 
 
 def _bullet_author(lines: list[str], bullets: list[bool], i: int) -> str:

@@ -26,9 +26,16 @@ class Timex:
     precision: str | None  # day, month, season, year, decade or interval
 
 
-def tag_dates(text: str, *, anchor: dt.date | None = None) -> list[Timex]:
+def tag_dates(
+    text: str, *, anchor: dt.date | None = None, year: int | None = None
+) -> list[Timex]:
     """Find temporal expressions in `text`, normalised against the publication
     date `anchor`. Sorted by start, non-overlapping.
+
+    Without an anchor, `year` (the text's year, known from its context) dates
+    what needs only a year: a month or day without one lies in it, "last
+    year" is the year before; what needs the day ("yesterday", "on Friday",
+    "last month") keeps no EDTF.
 
     House rules where the text is ambiguous:
     - a weekday is the latest such day on or before the anchor, unless "next",
@@ -51,9 +58,35 @@ def tag_dates(text: str, *, anchor: dt.date | None = None) -> list[Timex]:
     - without an anchor, relative expressions keep an X-filled value and no
       EDTF.
     """
-    original = text
-    text = c.halfwidth(text)
-    ctx = Ctx(text, anchor)
+    if anchor is None and year is not None:
+        return _tag_in_year(text, year)
+    return _tag(text, Ctx(c.halfwidth(text), anchor), anchor)
+
+
+# Two days of one year far enough apart that every expression resolved from
+# the day ("yesterday", a weekday, "last month", 前8个月) differs between them.
+_YEAR_PROBES = ((3, 15), (10, 16))
+
+
+def _tag_in_year(text: str, year: int) -> list[Timex]:
+    """Tag against two days of `year`: what resolves the same on both needs
+    only the year; the rest keeps no EDTF."""
+    half = c.halfwidth(text)
+    first, second = (
+        _tag(text, Ctx(half, dt.date(year, m, d), year_only=True), None)
+        for m, d in _YEAR_PROBES
+    )
+    agreed = {(x.start, x.end, x.edtf) for x in second}
+    return [
+        x
+        if (x.start, x.end, x.edtf) in agreed
+        else Timex(x.start, x.end, x.text, x.type, x.value, None, None)
+        for x in first
+    ]
+
+
+def _tag(original: str, ctx: Ctx, anchor: dt.date | None) -> list[Timex]:
+    text = ctx.text
     cands = timex_en.candidates(ctx)
     if timex_zh.has_cjk(text):
         cands += timex_zh.candidates(ctx)

@@ -31,6 +31,8 @@ class Ctx:
 
     text: str
     anchor: dt.date | None
+    # Only the anchor's year is known: a month or day without a year lies in it.
+    year_only: bool = False
     # Tense verdicts by offset: several rules may ask about the same match.
     future_cache: dict[int, bool] = field(default_factory=dict)
 
@@ -121,10 +123,15 @@ def weekday_date(
     return anchor - dt.timedelta(days=delta)
 
 
-def nearest_year(anchor: dt.date, m: int, d: int | None, *, future: bool) -> int:
+def nearest_year(
+    anchor: dt.date, m: int, d: int | None, *, future: bool, year_only: bool = False
+) -> int:
     """The year placing month `m` (day `d`) nearest the anchor. News reports
     mostly look back, so a future date costs 2x its distance unless the
-    sentence has a future cue, in which case the past costs 3x."""
+    sentence has a future cue, in which case the past costs 3x. When only the
+    anchor's year is known (`year_only`), that year."""
+    if year_only:
+        return anchor.year
     best, best_cost = anchor.year, float("inf")
     for y in (anchor.year - 1, anchor.year, anchor.year + 1):
         day = d if d is not None else 15
@@ -138,6 +145,12 @@ def nearest_year(anchor: dt.date, m: int, d: int | None, *, future: bool) -> int
         if cost < best_cost:
             best, best_cost = y, cost
     return best
+
+
+def year_near_anchor(ctx: Ctx, m: int, d: int | None, *, future: bool) -> int:
+    """`nearest_year` for the text being tagged (which has an anchor)."""
+    assert ctx.anchor is not None
+    return nearest_year(ctx.anchor, m, d, future=future, year_only=ctx.year_only)
 
 
 def two_digit_year(yy: int, anchor: dt.date | None) -> int:

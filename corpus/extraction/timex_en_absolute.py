@@ -25,7 +25,7 @@ def h_month_day(m: re.Match[str], ctx: Ctx) -> Cand | None:
     if m["year"]:
         y = int(m["year"])
     elif ctx.anchor is not None:
-        y = c.nearest_year(ctx.anchor, mon, day, future=is_future(ctx, m.start()))
+        y = c.year_near_anchor(ctx, mon, day, future=is_future(ctx, m.start()))
     else:
         return date_cand(m, f"XXXX-{mon:02d}-{day:02d}", None)
     if not c.valid_day(y, mon, day):
@@ -57,7 +57,7 @@ def h_month_span(m: re.Match[str], ctx: Ctx) -> Cand | None:
     elif ctx.anchor is None:
         return date_cand(m, f"XXXX-{m1:02d}", None)
     else:
-        y2 = c.nearest_year(ctx.anchor, m2, None, future=is_future(ctx, m.start()))
+        y2 = c.year_near_anchor(ctx, m2, None, future=is_future(ctx, m.start()))
     lo, hi = c.ym(y2 if m1 < m2 else y2 - 1, m1), c.ym(y2, m2)
     return date_cand(m, c.span_duration(lo, hi), f"{lo}/{hi}")
 
@@ -129,7 +129,7 @@ def h_month(m: re.Match[str], ctx: Ctx) -> Cand | None:
     elif rel == "this":
         y = a.year
     else:
-        y = c.nearest_year(a, mon, None, future=is_future(ctx, m.start()))
+        y = c.year_near_anchor(ctx, mon, None, future=is_future(ctx, m.start()))
     s = c.ym(y, mon)
     return date_cand(m, s, s, yearless=not rel and not rel2)
 
@@ -160,7 +160,7 @@ def h_part_month(m: re.Match[str], ctx: Ctx) -> Cand | None:
     if m["year"] or m["rel"]:
         y = resolve_year(m, ctx)
     elif ctx.anchor is not None:
-        y = c.nearest_year(ctx.anchor, mon, None, future=is_future(ctx, m.start()))
+        y = c.year_near_anchor(ctx, mon, None, future=is_future(ctx, m.start()))
     else:
         y = None
     if y is None:
@@ -231,7 +231,7 @@ def h_quarter(m: re.Match[str], ctx: Ctx) -> Cand | None:
         elif gd.get("year") or gd.get("rel"):
             y = resolve_year(m, ctx)
         elif a is not None:
-            y = c.nearest_year(a, 3 * q - 1, 15, future=is_future(ctx, m.start()))
+            y = c.year_near_anchor(ctx, 3 * q - 1, 15, future=is_future(ctx, m.start()))
         else:
             y = None
     if y is None:
@@ -419,7 +419,7 @@ def h_week_of_month(m: re.Match[str], ctx: Ctx) -> Cand | None:
     if m["year"]:
         y = int(m["year"])
     elif ctx.anchor is not None:
-        y = c.nearest_year(ctx.anchor, mon, None, future=is_future(ctx, m.start()))
+        y = c.year_near_anchor(ctx, mon, None, future=is_future(ctx, m.start()))
     else:
         return None
     ordw = m["ord"].lower()

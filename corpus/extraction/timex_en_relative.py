@@ -133,6 +133,17 @@ def h_ago(m: re.Match[str], ctx: Ctx) -> Cand | None:
     return date_cand(m, v, e)
 
 
+def h_after_n(m: re.Match[str], ctx: Ctx) -> Cand | None:
+    """ "After ten years of development": the past N years, up to the anchor."""
+    n = parse_num(m["num"])
+    if n is None or n != int(n) or not 1 < n < 100:
+        return None
+    dur = c.duration_value(n, "year")
+    if ctx.anchor is None:
+        return Cand(m.start(), m.end(), "DURATION", dur)
+    return date_cand(m, dur, c.past_interval(ctx.anchor, int(n), "year", forward=False))
+
+
 def h_past_n(m: re.Match[str], ctx: Ctx) -> Cand | None:
     unit = _unit_name(m["unit"])
     d = m["dir"].lower()

@@ -40,6 +40,7 @@ from corpus.extraction.timex_en_lexicon import (
     Handler,
 )
 from corpus.extraction.timex_en_relative import (
+    h_after_n,
     h_ago,
     h_anaphoric_day,
     h_duration,
@@ -311,6 +312,15 @@ RULE_SPECS: list[tuple[str, str, Handler, str]] = [
         rf"{NUM}[\s-]+{UNIT}{_S}(?P<dir>(?i:ago|from\s+now|hence))(?![A-Za-z])",
         h_ago,
         "ago now hence",
+    ),
+    (
+        "after",
+        rf"(?i:after)\s+{NUM}\s+(?P<unit>(?i:years))\s+of\s+"
+        r"(?:(?i:rapid|steady|continuous|sustained)\s+)?"
+        r"(?i:development|growth|construction|operations?|efforts|exploration"
+        r"|expansion|building|reforms?|cooperation|hard\s+work)(?![A-Za-z])",
+        h_after_n,
+        "years",
     ),
     (
         "the",

@@ -166,7 +166,7 @@ def h_month_day(m: re.Match[str], ctx: Ctx) -> Cand | None:
         return _date(m, f"XXXX-{mon:02d}", None)
     if m["d"]:
         d = _num(m["d"])
-        y = c.nearest_year(a, mon, d, future=_is_future(ctx, m.start()))
+        y = c.year_near_anchor(ctx, mon, d, future=_is_future(ctx, m.start()))
         cand = _with_parts(m, y, ctx)
     else:
         # A bare 月 names a month of the publication year.
@@ -208,7 +208,7 @@ def h_month_range(m: re.Match[str], ctx: Ctx) -> Cand | None:
         # Like a yearless month, the range falls in the year that puts its
         # last month nearest the anchor: 1-8月 in a January article is last
         # year's.
-        y = c.nearest_year(a, m2, None, future=_is_future(ctx, start))
+        y = c.year_near_anchor(ctx, m2, None, future=_is_future(ctx, start))
     if before:
         start = before.start()
     return Cand(start, m.end(), "DATE", f"P{m2 - m1}M", f"{c.ym(y, m1)}/{c.ym(y, m2)}")
@@ -416,6 +416,15 @@ _RULES: list[
         re.compile(
             rf"(?P<n>\d+|{CN}+)\s*(?P<unit>年|个多?月|个?季度|周|个?星期|天)"
             r"(?P<dir>来|以来|前)"
+        ),
+        h_since_n,
+    ),
+    # 已连续5年开展, 经过十年的发展: the past N years, up to the anchor.
+    (
+        "年",
+        re.compile(
+            rf"(?:已经?连续|经过)(?P<n>\d+|{CN}+)\s*(?P<unit>年)(?P<dir>)"
+            r"(?:的?(?:快速|持续|不懈)?(?:发展|建设|努力|探索|奋斗))?"
         ),
         h_since_n,
     ),

@@ -1,14 +1,17 @@
 """Short headlines for candidate events: the fact's clause, without datelines,
-attributions and connectives, cut to at most 90 characters at a clause or
-word boundary (for Chinese, at punctuation)."""
+attributions, bracketed asides and connectives, cut to at most 90 characters
+at a clause or word boundary (Chinese: 40 characters, at punctuation)."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_TITLE", "headline"]
+__all__ = ["MAX_TITLE", "MAX_ZH_TITLE", "headline"]
 
 MAX_TITLE = 90
+# A Chinese character carries about a word: a headline of more than about 40
+# reads as a paragraph.
+MAX_ZH_TITLE = 40
 # Below this a cut at a clause boundary keeps too little: cut at a word.
 MIN_CLAUSE = 30
 
@@ -35,6 +38,11 @@ _LEADS = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u3400-\u9fff]")
+# Short asides in brackets: tickers, acronyms, glosses ("(HKEX)", "(H1)",
+# "(Nasdaq/AIM:HCM, HKEX:13)"); a headline does without them.
+_ASIDE = re.compile(r"\s*[(（][^()（）]{0,30}[)）]")
+# A connective left at the start once the sentence is cut out of its context.
+_CONNECTIVE = re.compile(r"^(?:and|but|so|also|而|并且|并|且)\s*", re.IGNORECASE)
 _ZH_BREAKS = "，,；;：:、）)」』”"
 _EN_BREAKS = (", ", "; ", ": ", " – ", " — ", " - ")
 _TRAILING = ".。;；,，:：、 "
@@ -76,18 +84,26 @@ def headline(text: str) -> str:
         title = _DATELINE.sub("", title, count=1)
     if _CJK.search(title[:30]):
         title = _ZH_DATELINE.sub("", title, count=1)
+    # "" when nothing but an attribution is left: the caller takes more text.
     title = _LEADS.sub("", title, count=1)
+    if "(" in title or "（" in title:
+        shorter = _ASIDE.sub("", title)
+        title = shorter if len(shorter) >= MIN_CLAUSE // 2 else title
+    title = _CONNECTIVE.sub("", title, count=1)
     title = title.strip().rstrip(_TRAILING)
     if title[:1].islower():
         title = title[0].upper() + title[1:]
+    if _CJK.search(title):
+        if len(title) <= MAX_ZH_TITLE:
+            return title
+        limit = MAX_ZH_TITLE - 1
+        cut = max(title.rfind(mark, 0, limit + 1) for mark in _ZH_BREAKS)
+        if cut >= MIN_CLAUSE // 3:
+            return title[:cut].rstrip(_TRAILING) + "…"
+        return title[:limit].rstrip(_TRAILING) + "…"
     if len(title) <= MAX_TITLE:
         return title
     limit = MAX_TITLE - 1  # room for the ellipsis
-    if _CJK.search(title):
-        cut = max(title.rfind(mark, 0, limit) for mark in _ZH_BREAKS)
-        if cut >= MIN_CLAUSE // 2:
-            return title[:cut].rstrip(_TRAILING) + "…"
-        return title[:limit].rstrip(_TRAILING) + "…"
     cut = max(title.rfind(mark, 0, limit) for mark in _EN_BREAKS)
     if cut < MIN_CLAUSE:
         cut = title.rfind(" ", 0, limit)

@@ -29,6 +29,7 @@ EVENT_PARAMETERS = [
     "document",
     "publisher",
     "q",
+    "updated_since",
     "status",
     "ordering",
     "cursor",

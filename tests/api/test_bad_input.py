@@ -79,6 +79,7 @@ PARAMETERS = {
     ],
     "/api/entities/": ["kind", "q", "cursor", "page_size"],
     "/api/kinds/": ["cursor", "page_size"],
+    "/api/changes/": ["since", "page_size"],
 }
 NUL_CASES = [
     (path, name, value)

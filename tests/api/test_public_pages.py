@@ -140,6 +140,28 @@ def test_lean_pages_equal_the_full_path_page_by_page(timeline, query):
     assert Event.objects.get(title="Draft").pk not in seen
 
 
+@pytest.mark.parametrize(
+    "query", ["date_from=2023-06", "ordering=-date&kind=deal,plan", "date=2023"]
+)
+def test_previous_links_walk_back_through_the_same_pages_on_both_paths(timeline, query):
+    path = f"/api/events/?{query}&page_size=3"
+    forward = []
+    while path:
+        body = assert_same_answer(path).json()
+        forward.append([event["id"] for event in body["results"]])
+        assert (body["previous"] is None) == (len(forward) == 1)
+        last, path = body, body["next"]
+    assert len(forward) > 2
+    backward = []
+    path = last["previous"]
+    while path:
+        body = assert_same_answer(path).json()
+        backward.append([event["id"] for event in body["results"]])
+        assert body["next"] is not None
+        path = body["previous"]
+    assert backward[::-1] == forward[:-1]
+
+
 def test_lean_page_carries_every_field_of_the_rich_event(timeline):
     body = lean_path("/api/events/?date=2023-09-04&kind=deal").json()
     (event,) = [e for e in body["results"] if e["id"] == timeline[0].pk]
@@ -172,6 +194,7 @@ def test_lean_page_carries_every_field_of_the_rich_event(timeline):
         "q=Event",
         "entity=1",
         "unknown=1",
+        "updated_since=2023-01-01T00:00:00Z",
         "date=2023&date=2024",
         "date_from=",
     ],

@@ -49,6 +49,33 @@ def test_schema_documents_every_filter_and_format(api):
     assert {"application/json", "text/csv", "text/calendar"} <= set(content)
 
 
+def test_schema_documents_the_change_feed_and_the_new_parameters(api):
+    schema = api.get("/api/schema/?format=json").json()
+    events = {
+        p["name"]: p for p in schema["paths"]["/api/events/"]["get"]["parameters"]
+    }
+    assert events["updated_since"]["schema"] == {
+        "type": "string",
+        "format": "date-time",
+    }
+    assert events["entity"]["schema"] == {"type": "string"}
+    page = schema["paths"]["/api/events/"]["get"]["responses"]["200"]["content"]
+    assert "previous" in page["application/json"]["schema"]["required"]
+    feed = schema["paths"]["/api/changes/"]["get"]
+    assert {p["name"] for p in feed["parameters"]} == {"since", "page_size"}
+    body = feed["responses"]["200"]["content"]["application/json"]["schema"]
+    entry = body["properties"]["results"]["items"]
+    assert set(entry["properties"]["type"]["enum"]) == {
+        "published",
+        "updated",
+        "withdrawn",
+        "rejected",
+        "merged",
+        "deleted",
+    }
+    assert {"400", "503"} <= set(feed["responses"])
+
+
 WRITES = [
     ("/api/events/{id}/", "put"),
     ("/api/events/{id}/", "patch"),

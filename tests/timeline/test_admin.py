@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from corpus.models import IngestRun
 from tests.factories import (
     AmountFactory,
     CitationFactory,
@@ -28,8 +29,15 @@ def admin_url(model, name, *args):
 
 @pytest.fixture
 def world():
-    """A few events, each with sources, amounts and entities, over two documents."""
-    documents = DocumentFactory.create_batch(2)
+    """A few events, each with sources, amounts and entities, over two documents
+    that an ingest run stored."""
+    run = IngestRun.objects.create(via=IngestRun.Via.COMMAND, invoked_by="ci@test")
+    documents = DocumentFactory.create_batch(2, ingest_run=run)
+    run.files = [
+        {"name": f"{d.source_name}", "outcome": "stored", "document": d.pk}
+        for d in documents
+    ] + [{"name": "bad.txt", "outcome": "failed", "error": "the file is empty"}]
+    run.save()
     for i in range(6):
         event = EventFactory(date_edtf=f"20{10 + i}/20{12 + i}")
         for sentence, document in enumerate(documents):

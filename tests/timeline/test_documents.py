@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
-from corpus.models import Document
+from corpus.models import Document, IngestRun
 from tests.factories import (
     CitationFactory,
     DocumentFactory,
@@ -164,6 +164,24 @@ def test_undated_article_keeps_its_relative_candidates_flagged(undated):
     assert NEEDS_DATE not in candidate(undated, "March 3, 2021").review_note
     citation = last_month.citations.get()
     assert undated.text[citation.start : citation.end] == citation.quote
+
+
+def test_a_date_read_in_the_texts_year_is_flagged_and_redated(undated):
+    # "late September" takes 2021, the year the text states, not today's.
+    september = candidate(undated, "late September")
+    assert september.date_edtf == "2021-09-21/2021-09-30"
+    assert NEEDS_DATE in september.review_note
+    assert "latest year the text states" in september.review_note
+
+    document_update(
+        document=undated,
+        data={"published_on": datetime.date(2024, 5, 10)},
+        user=curator(),
+    )
+
+    september.refresh_from_db()
+    assert september.date_edtf == "2024-09-21/2024-09-30"
+    assert NEEDS_DATE not in september.review_note
 
 
 def test_undated_candidates_are_not_matched_to_existing_events(tmp_path):
@@ -438,11 +456,11 @@ def test_ingest_command_reads_html_with_its_url(tmp_path):
     assert "1 stored" in out.getvalue()
 
 
-def test_a_page_without_article_text_stores_nothing_and_says_why(client):
+def _upload_good_and_empty(client, **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(curator())
-    response = client.post(
+    return client.post(
         reverse("admin:corpus_document_add_articles"),
         {
             "files": [
@@ -450,13 +468,75 @@ def test_a_page_without_article_text_stores_nothing_and_says_why(client):
                 SimpleUploadedFile(
                     "empty.html", b"<html><body><nav>Home</nav></body></html>"
                 ),
-            ]
+            ],
+            **extra,
         },
     )
 
-    page = response.content.decode()
-    assert "Nothing was stored" in page and "empty.html" in page
+
+def test_a_page_without_article_text_fails_alone_and_says_why(client):
+    page = _upload_good_and_empty(client).content.decode()
+
+    assert "Failed (not stored; the others were)" in page
+    assert "empty.html: " in page
+    document = Document.objects.get()
+    assert document.source_name == "hangzhou.html"
+    run = IngestRun.objects.get()
+    assert (run.via, run.user.username, run.status) == ("admin", "curator", "partial")
+    assert document.ingest_run == run
+    assert reverse("admin:corpus_ingestrun_change", args=[run.pk]) in page
+
+
+def test_all_or_nothing_upload_stores_nothing_when_one_fails(client):
+    page = _upload_good_and_empty(client, atomic="on").content.decode()
+
+    assert "Nothing was stored: 1 article(s) failed" in page
+    assert "empty.html: " in page
     assert not Document.objects.exists()
+    assert IngestRun.objects.get().status == IngestRun.Status.FAILED
+
+
+def test_ingest_run_page_lists_files_and_links_documents_both_ways(client):
+    _upload_good_and_empty(client)
+    run = IngestRun.objects.get()
+    document = Document.objects.get()
+
+    page = client.get(
+        reverse("admin:corpus_ingestrun_change", args=[run.pk])
+    ).content.decode()
+    assert "hangzhou.html" in page and "empty.html" in page
+    assert reverse("admin:corpus_document_change", args=[document.pk]) in page
+    assert f"?ingest_run__id__exact={run.pk}" in page
+
+    listed = client.get(
+        reverse("admin:corpus_document_changelist"),
+        {"ingest_run__id__exact": run.pk},
+    )
+    assert listed.status_code == 200
+    assert list(listed.context["cl"].result_list) == [document]
+
+    change = client.get(
+        reverse("admin:corpus_document_change", args=[document.pk])
+    ).content.decode()
+    assert reverse("admin:corpus_ingestrun_change", args=[run.pk]) in change
+
+
+def test_ingest_runs_are_read_only_for_everyone(client, admin_user):
+    _upload_good_and_empty(client)
+    run = IngestRun.objects.get()
+    client.force_login(admin_user)
+    url = reverse("admin:corpus_ingestrun_change", args=[run.pk])
+
+    response = client.post(url, {"status": "done", "files_failed": 0})
+
+    assert response.status_code == 403
+    run.refresh_from_db()
+    assert run.files_failed == 1
+    assert client.get(reverse("admin:corpus_ingestrun_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:corpus_ingestrun_delete", args=[run.pk])).status_code
+        == 403
+    )
 
 
 def test_one_url_for_several_articles_is_refused(client):

@@ -11,10 +11,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
 
-from corpus.models import Document
+from corpus.models import Document, IngestRun
 from timeline.models import Citation, Event
 from timeline.selectors import review_queue
 from timeline.services import ingest
+from timeline.services.loading import event_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,26 @@ def test_ingest_queues_candidates_as_extracted_events_for_review(article):
         assert text[citation.start : citation.end] == citation.quote
 
 
+def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
+    article, django_assert_max_num_queries
+):
+    # The run record (2), kinds, savepoints (6), the document (check,
+    # publisher, row and history: 6), and for each of the two candidates the
+    # duplicate check (2 on an empty table) and the event, its source, amounts
+    # and entities, each row with its history row (8), plus new entities.
+    with django_assert_max_num_queries(36):
+        report = ingest.documents_ingest(paths=[article])
+
+    assert report.events_created == 2
+
+
+def test_extracted_fingerprints_are_those_of_the_stored_rows(article):
+    run("ingest", str(article))
+
+    for event in Event.objects.all():
+        assert event.extracted_fingerprint == event_fingerprint(event)
+
+
 def test_reingesting_a_file_creates_nothing(article):
     run("ingest", str(article))
     counts = (Document.objects.count(), Event.objects.count(), Citation.objects.count())
@@ -170,7 +191,7 @@ def test_ingest_walks_folders(tmp_path, article):
     ],
     ids=["empty", "binary", "undecodable"],
 )
-def test_ingest_bad_file_writes_nothing_and_names_it(
+def test_a_bad_file_costs_only_itself_and_the_command_fails_naming_it(
     tmp_path, article, content, message
 ):
     bad = tmp_path / "bad.txt"
@@ -179,10 +200,113 @@ def test_ingest_bad_file_writes_nothing_and_names_it(
     with pytest.raises(CommandError) as raised:
         run("ingest", str(article), str(bad))
 
-    assert "bad.txt" in str(raised.value)
-    assert message in str(raised.value)
+    error = str(raised.value)
+    assert error.startswith("ingest: 1 of 2 files failed; the others were stored.")
+    assert f"\n{bad}: " in error and message in error
+    assert list(Document.objects.values_list("source_name", flat=True)) == [
+        article.name
+    ]
+    assert Event.objects.filter(citations__document__source_name=article.name).exists()
+    run_record = IngestRun.objects.get()
+    assert run_record.status == IngestRun.Status.PARTIAL
+    assert [f["outcome"] for f in run_record.files] == ["stored", "failed"]
+    assert message in run_record.files[1]["error"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "the file is empty"), (b"\x00\x01\x02binary", "binary file")],
+    ids=["empty", "binary"],
+)
+def test_atomic_ingest_writes_nothing_when_a_file_fails(
+    tmp_path, article, content, message
+):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    also_bad = tmp_path / "also.txt"
+    also_bad.write_bytes(b"")
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", "--atomic", str(article), str(bad), str(also_bad))
+
+    error = str(raised.value)
+    assert error.startswith(
+        "ingest: nothing was written: 2 of 3 files failed (--atomic)."
+    )
+    # Every failure is listed, not only the first.
+    assert message in error and f"{also_bad}: the file is empty" in error
     assert Document.objects.count() == 0
     assert Event.objects.count() == 0
+    run_record = IngestRun.objects.get()
+    assert (run_record.status, run_record.atomic) == (IngestRun.Status.FAILED, True)
+    assert [f["outcome"] for f in run_record.files] == [
+        "rolled back",
+        "failed",
+        "failed",
+    ]
+    assert (run_record.documents_created, run_record.events_created) == (0, 0)
+
+
+def test_a_file_failing_midway_leaves_nothing_of_it_and_keeps_the_others(
+    tmp_path, article, monkeypatch
+):
+    second = tmp_path / "second.txt"
+    second.write_text(
+        "Zhuhai hospital group opens AI lab\n\n"
+        "By Li Na | Example Health News | Updated: 2024-03-02 09:00\n\n"
+        "ZHUHAI -- A Zhuhai hospital group opened an artificial intelligence "
+        "laboratory on Friday, the group said.\n\n"
+        "The group plans to raise 2 billion yuan in 2026 for new wards.\n",
+        encoding="utf-8",
+    )
+    create_event = ingest._create_event
+    calls = []
+
+    def fail_in_the_second_file(candidate, document, *args, **kwargs):
+        calls.append(document.source_name)
+        if calls.count("second.txt") == 2:
+            raise RuntimeError("extractor bug")
+        return create_event(candidate, document, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "_create_event", fail_in_the_second_file)
+
+    with pytest.raises(CommandError) as raised:
+        run("ingest", str(article), str(second))
+
+    assert f"{second}: unexpected error (RuntimeError: extractor bug)" in str(
+        raised.value
+    )
+    assert list(Document.objects.values_list("source_name", flat=True)) == [
+        article.name
+    ]
+    assert not Event.objects.filter(title__contains="Zhuhai").exists()
+    assert_stored_once(article)
+
+
+def test_every_run_is_recorded_with_its_files_and_counts(tmp_path, article):
+    out = run("ingest", "--published-on", "2024-06-12", str(article))
+    again = run("ingest", str(article))
+
+    first, second = IngestRun.objects.order_by("id")
+    document = Document.objects.get()
+    assert f"Recorded as ingest run {first.pk}." in out
+    assert f"Recorded as ingest run {second.pk}." in again
+    assert (first.via, first.status, first.user) == ("command", "done", None)
+    assert "@" in first.invoked_by and "--published-on 2024-06-12" in first.arguments
+    assert first.finished_at >= first.started_at
+    assert first.files == [
+        {
+            "name": str(article),
+            "outcome": "stored",
+            "document": document.pk,
+            "events": first.events_created,
+            "citations": 0,
+        }
+    ]
+    assert first.events_created == Event.objects.count() >= 2
+    assert document.ingest_run == first
+    assert (second.documents_created, second.documents_skipped) == (0, 1)
+    assert second.files[0]["outcome"] == "already stored"
 
 
 def test_ingest_reads_gb18030_chinese_pages(tmp_path):
@@ -212,7 +336,7 @@ def test_ingest_reads_big5_chinese_pages(tmp_path):
     assert Document.objects.get().text == text
 
 
-def test_ingest_refuses_latin1_text_instead_of_storing_it_as_chinese(tmp_path, article):
+def test_ingest_refuses_latin1_text_instead_of_storing_it_as_chinese(tmp_path):
     path = tmp_path / "berlin.txt"
     path.write_bytes(
         "Berlin fördert Biotechnologie\n\n"
@@ -221,7 +345,7 @@ def test_ingest_refuses_latin1_text_instead_of_storing_it_as_chinese(tmp_path, a
     )
 
     with pytest.raises(CommandError) as raised:
-        run("ingest", str(article), str(path))
+        run("ingest", str(path))
 
     message = str(raised.value)
     assert f"{path}: not valid text in utf-8, gb18030, big5" in message
@@ -344,9 +468,9 @@ def test_parallel_ingests_of_one_file_store_it_once_and_refuse_clearly(
     both_checked = threading.Barrier(2, timeout=30)
     store_document = ingest._store_document
 
-    def store_after_both_checked(analysis):
+    def store_after_both_checked(*args):
         both_checked.wait()  # both runs found the file new: now both insert
-        return store_document(analysis)
+        return store_document(*args)
 
     monkeypatch.setattr(ingest, "_store_document", store_after_both_checked)
     outcomes = []
@@ -369,7 +493,7 @@ def test_parallel_ingests_of_one_file_store_it_once_and_refuse_clearly(
 
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
     refused = next(message for kind, message in outcomes if kind == "refused")
-    assert refused.startswith("ingest: nothing was written.")
+    assert refused.startswith("ingest: nothing was written: 1 of 1 failed.")
     assert f"{article}: {ALREADY_BEING_INGESTED}; nothing was duplicated" in refused
     assert_stored_once(article)
 

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from corpus.admin import DocumentAdmin, PublisherAdmin
-from corpus.models import Document, Publisher
+from corpus.models import Document, IngestRun, Publisher
 from timeline.admin.catalog import PublicCatalogMixin
 from timeline.admin.forms import AddArticlesForm, ReasonForm
 from timeline.models import Citation
@@ -57,7 +57,7 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
                         "author",
                         "url",
                         ("language", "published_on", "publication_date"),
-                        "source_name",
+                        ("source_name", "ingest_run_link"),
                     ]
                 },
             ),
@@ -188,11 +188,24 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
             form = AddArticlesForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    report = documents_ingest(articles=form.articles())
+                    report = documents_ingest(
+                        articles=form.articles(),
+                        atomic=form.cleaned_data["atomic"],
+                        user=request.user,
+                        via=IngestRun.Via.ADMIN,
+                    )
                 except IngestError as exc:
                     form.add_error(None, f"Nothing was stored. {exc}")
                 else:
-                    form = AddArticlesForm()
+                    if report.rolled_back:
+                        form.add_error(
+                            None,
+                            "Nothing was stored: "
+                            f"{len(report.failures)} article(s) failed and "
+                            "“all or nothing” was ticked.",
+                        )
+                    else:
+                        form = AddArticlesForm()
         else:
             form = AddArticlesForm()
         return TemplateResponse(

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import EstimatedCountPaginator
+from corpus.admin import EstimatedCountPaginator, ReadOnlyAdmin
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
 from timeline.admin.forms import (
@@ -36,6 +36,7 @@ from timeline.services.events import (
     EDITABLE_FIELDS,
     StaleVersion,
     event_create,
+    event_delete,
     event_merge,
     event_update,
 )
@@ -278,6 +279,14 @@ class EventAdmin(SimpleHistoryAdmin):
         )
 
     # -- saving: through the services ----------------------------------------
+
+    def delete_model(self, request, obj):
+        # The service keeps the history and writes the public feed's tombstone.
+        event_delete(event=obj, user=request.user, reason="Deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for event in queryset.order_by("pk"):
+            self.delete_model(request, event)
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason", "")
@@ -751,7 +760,7 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventRevision)
-class EventRevisionAdmin(admin.ModelAdmin):
+class EventRevisionAdmin(ReadOnlyAdmin):
     """Every change proposed to a published event, with its diff; read-only
     (editors decide in the review queue)."""
 
@@ -778,12 +787,3 @@ class EventRevisionAdmin(admin.ModelAdmin):
             "admin/timeline/event/_revision_diff.html",
             {"diff": selectors.revision_diff(obj)},
         )
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -263,6 +263,12 @@ class AddArticlesForm(forms.Form):
         help_text="Empty: the page's own date (its <meta> or <time>), if any.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    atomic = forms.BooleanField(
+        label="all or nothing",
+        required=False,
+        help_text="Store none of the articles if any of them fails. Otherwise "
+        "each is stored on its own and the failures are listed.",
+    )
 
     def clean(self):
         data = super().clean()

@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core import validators
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.functional import lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -60,6 +61,12 @@ Q_HELP = (
     "full-text search in websearch syntax on PostgreSQL; case-insensitive "
     "substring match on SQLite, through its FTS5 trigram index for text of "
     "three characters or more)."
+)
+UPDATED_SINCE_HELP = (
+    "ISO 8601 date-time (`2024-05-01T08:00:00Z`; without an offset, UTC): "
+    "events whose `updated_at` is at or after it. A renamed entity, document "
+    "or publisher does not touch `updated_at`, and withdrawn or deleted events "
+    "are simply absent: to keep an exact copy, follow `/api/changes/`."
 )
 STATUS_HELP = (
     "Only for users who may see unpublished events (permission "
@@ -131,6 +138,26 @@ class EdtfFilter(filters.Filter):
         return qs
 
 
+class UtcDateTimeField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, in UTC: one whose UTC time falls outside years
+    1–9999 (`0001-01-01T00:00+05:00`) is a 400, not an overflow in the driver."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError(
+                "Out of range once converted to UTC.", code="invalid"
+            ) from exc
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class SlugsField(filters.fields.ModelMultipleChoiceField):
     """Slugs looked up in the database: NUL is refused first (PostgreSQL
     cannot compare a string holding it, and said so with a 500)."""
@@ -171,9 +198,43 @@ class IdFilter(filters.ModelChoiceFilter):
         super().__init__(*args, queryset=visible(user=None), **kwargs)
 
 
+class IdSlugOrNameField(filters.fields.ModelChoiceField):
+    """A row by id (digits), else by `slug`, else by exact `name`; a name
+    several visible rows share is a 400 listing their slugs."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        validators.ProhibitNullCharactersValidator()(value)
+        if value.isascii() and value.isdigit():
+            return super().to_python(value)
+        for field in ("slug", "name"):
+            found = list(self.queryset.filter(**{field: value})[:5])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                slugs = ", ".join(sorted(row.slug for row in found))
+                raise forms.ValidationError(
+                    f"Several match the name {value!r}; use an id or a slug: {slugs}.",
+                    code="ambiguous",
+                )
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice"
+        )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class IdSlugOrNameFilter(IdFilter):
+    """IdFilter that also takes the row's slug or exact name."""
+
+    field_class = IdSlugOrNameField
+
+
 class VisibleIdsMixin:
     """Gives each IdFilter's form field the rows this request's reader may
-    see (the form class itself may be shared by every request)."""
+    see (the form class itself may be shared by every request), and each
+    choice field an error that lists the valid values."""
 
     @property
     def form(self):
@@ -183,8 +244,41 @@ class VisibleIdsMixin:
             for name, spec in self.filters.items():
                 if isinstance(spec, IdFilter):
                     form.fields[name].queryset = spec.visible(user=user)
+                else:
+                    _list_choices(form.fields[name])
             self._visible_ids = True
         return form
+
+
+def _list_choices(field: forms.Field) -> None:
+    """Make an invalid choice's message list the valid ones (kinds: their
+    slugs, read only when the message is shown)."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        name = field.to_field_name or "pk"
+        queryset = field.queryset
+
+        def values() -> list[str]:
+            return [
+                str(v) for v in queryset.order_by(name).values_list(name, flat=True)
+            ]
+
+    elif isinstance(field, forms.ChoiceField):
+        choices = [str(value) for value, _ in field.choices if value != ""]
+
+        def values() -> list[str]:
+            return choices
+
+    else:
+        return
+
+    def message() -> str:
+        listed = ", ".join(values()).replace("%", "%%")
+        return f"“%(value)s” is not one of the valid values: {listed}."
+
+    field.error_messages = {
+        **field.error_messages,
+        "invalid_choice": lazy(message, str)(),
+    }
 
 
 class CommaMultipleWidget(forms.SelectMultiple):
@@ -218,22 +312,28 @@ class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
         widget=CommaMultipleWidget,
         help_text="`actual`, `planned` or `forecast` (one or several).",
     )
-    entity = IdFilter(
+    entity = IdSlugOrNameFilter(
         visible=entity_queryset,
         method="filter_entity",
-        help_text="Entity id: events that involve this entity in any role.",
+        help_text="Entity id, slug or exact name (`上海市政府`): events that "
+        "involve this entity in any role. One you may not see is a 400, in the "
+        "words of an unknown one.",
     )
     document = IdFilter(
         visible=document_queryset,
         method="filter_document",
         help_text="Document id: events citing this document.",
     )
-    publisher = IdFilter(
+    publisher = IdSlugOrNameFilter(
         visible=publisher_queryset,
         method="filter_publisher",
-        help_text="Publisher id: events citing a document from this publisher.",
+        help_text="Publisher id, slug or exact name: events citing a document "
+        "from this publisher.",
     )
     q = filters.CharFilter(method="filter_q", help_text=Q_HELP, max_length=200)
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text=UPDATED_SINCE_HELP
+    )
     status = filters.MultipleChoiceFilter(
         choices=Event.Status.choices, widget=CommaMultipleWidget, help_text=STATUS_HELP
     )
@@ -393,7 +493,9 @@ class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
 
 
 class DocumentFilterSet(VisibleIdsMixin, filters.FilterSet):
-    publisher = IdFilter(visible=publisher_queryset, help_text="Publisher id.")
+    publisher = IdSlugOrNameFilter(
+        visible=publisher_queryset, help_text="Publisher id, slug or exact name."
+    )
     published_from = filters.DateFilter(
         field_name="published_on", lookup_expr="gte", help_text="ISO date."
     )
@@ -409,7 +511,7 @@ class DocumentFilterSet(VisibleIdsMixin, filters.FilterSet):
         fields: list[str] = []
 
 
-class EntityFilterSet(filters.FilterSet):
+class EntityFilterSet(VisibleIdsMixin, filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Entity.Kind.choices, help_text="Entity kind.")
     q = filters.CharFilter(
         field_name="name", lookup_expr="icontains", help_text="Text in the name."

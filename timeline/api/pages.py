@@ -30,7 +30,7 @@ from timeline.api.serializers import event_url_prefix
 from timeline.api.throttling import AnonThrottle
 from timeline.api.views import EventViewSet
 from timeline.models import Event
-from timeline.selectors.public import PublicPageQuery
+from timeline.selectors.public import PublicPage, PublicPageQuery
 
 # What the lean path reads; any other parameter sends the request to DRF.
 PARAMETERS = frozenset(
@@ -75,16 +75,18 @@ def public_event_page(request: HttpRequest) -> HttpResponse | None:
     page = parse_public_query(request.GET)
     if page is None or not AnonThrottle().allow_request(request, None):
         return None  # DRF words the error or the 429
-    rows = selectors.public_page(page, url_prefix=event_url_prefix(request))
-    next_url = None
-    if len(rows) > page.size:
-        last = rows.key(page.size - 1)
-        next_url = pagination.next_link(request, page.ordering, last)
+    query, position = page
+    rows = selectors.public_page(query, url_prefix=event_url_prefix(request))
+    shown, next_url, previous_url = pagination.page_of(
+        request, position, rows.rows, query.size, key=PublicPage.row_key
+    )
     body = (
         '{"next":'
         + json.dumps(next_url)
+        + ',"previous":'
+        + json.dumps(previous_url)
         + ',"results":['
-        + ",".join(rows.texts(page.size))
+        + ",".join(row[3] for row in shown)
         + "]}"
     ).encode()
     response = HttpResponse(body, content_type="application/json", headers=HEADERS)
@@ -109,9 +111,12 @@ def _anonymous_json(request: HttpRequest) -> bool:
     )
 
 
-def parse_public_query(params: QueryDict) -> PublicPageQuery | None:
-    """The page `params` ask for, or None unless every value is one the lean
-    path serves and would be valid for the FilterSet too."""
+def parse_public_query(
+    params: QueryDict,
+) -> tuple[PublicPageQuery, pagination.Position] | None:
+    """The page `params` ask for (the query to read and where it starts), or
+    None unless every value is one the lean path serves and would be valid
+    for the FilterSet too."""
     if not params.keys() <= PARAMETERS:
         return None
     for name, values in params.lists():
@@ -127,7 +132,7 @@ def parse_public_query(params: QueryDict) -> PublicPageQuery | None:
         return None
 
 
-def _parse(params: QueryDict) -> PublicPageQuery | None:
+def _parse(params: QueryDict) -> tuple[PublicPageQuery, pagination.Position] | None:
     ordering_name = params.get("ordering", "date")
     match = params.get("date_match", "overlaps")
     if ordering_name not in ORDERINGS or match not in DATE_MATCHES:
@@ -153,17 +158,18 @@ def _parse(params: QueryDict) -> PublicPageQuery | None:
     kind_ids = selectors.kind_ids(slugs) if slugs else ()
     if kind_ids is None:
         return None
-    cursor = params.get("cursor")
-    return PublicPageQuery(
-        ordering=ordering,
+    position = pagination.page_position(params.get("cursor"), ordering)
+    query = PublicPageQuery(
+        ordering=position.read_ordering,
         size=pagination.parse_page_size(params.get("page_size")),
         lower=lower,
         upper=upper,
         within=match == "within",
         kind_ids=kind_ids,
         modalities=tuple(sorted(set(modalities))),
-        after=pagination.decode_cursor(cursor, ordering) if cursor else None,
+        after=position.key,
     )
+    return query, position
 
 
 def _value(params: QueryDict, name: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib import parse
 
 from rest_framework.exceptions import ValidationError
@@ -20,6 +22,7 @@ from rest_framework.utils.urls import replace_query_param
 from timeline.models import Event
 from timeline.selectors import ORDERINGS, Ordering
 
+T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
@@ -28,9 +31,11 @@ PAGE_SIZE_HELP = (
     "Larger requests are a 400, not silently cut."
 )
 CURSOR_HELP = (
-    "Opaque token from the previous page's `next` link; it is bound to the "
+    "Opaque token from a page's `next` or `previous` link; it is bound to the "
     "`ordering` it was made with."
 )
+# The third item of a cursor that points backwards (a `previous` link).
+BEFORE = "before"
 
 
 def _encode_value(value: Any) -> Any:
@@ -88,17 +93,53 @@ def strict_b64decode(token: str) -> bytes:
     return base64.b64decode(token + "=" * (-len(token) % 4), validate=True)
 
 
-def encode_cursor(ordering: Ordering, key: tuple[Any, ...]) -> str:
-    payload = json.dumps([ordering.name, [_encode_value(v) for v in key]])
+def encode_cursor(
+    ordering: Ordering, key: tuple[Any, ...], *, before: bool = False
+) -> str:
+    data = [ordering.name, [_encode_value(v) for v in key]]
+    payload = json.dumps([*data, BEFORE] if before else data)
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_cursor(token: str, ordering: Ordering) -> tuple[Any, ...]:
-    """The key a cursor points after; a 400 naming `cursor` when it is bad."""
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts: after `key` in `ordering` (a `next` cursor), or,
+    `backwards`, before it: then the page is read in the `mirror` ordering
+    and turned around."""
+
+    ordering: Ordering
+    key: tuple[Any, ...] | None = None
+    backwards: bool = False
+
+    @property
+    def read_ordering(self) -> Ordering:
+        return mirror(self.ordering) if self.backwards else self.ordering
+
+
+def mirror(ordering: Ordering) -> Ordering:
+    """The same fields in the other direction ("date" <-> "-date")."""
+    name = ordering.name
+    return ORDERINGS[name[1:] if name.startswith("-") else f"-{name}"]
+
+
+def page_position(token: str | None, ordering: Ordering) -> Position:
+    """The position `?cursor=` asks for (the start without one)."""
+    if not token:
+        return Position(ordering)
+    key, backwards = decode_cursor(token, ordering)
+    return Position(ordering, key, backwards)
+
+
+def decode_cursor(token: str, ordering: Ordering) -> tuple[tuple[Any, ...], bool]:
+    """The key a cursor points after (or, True, before); a 400 naming
+    `cursor` when it is bad."""
     try:
         data = json.loads(strict_b64decode(token).decode("utf-8"))
-        if not isinstance(data, list) or len(data) != 2:
+        if not isinstance(data, list) or len(data) not in (2, 3):
             raise ValueError("not a cursor")
+        backwards = len(data) == 3
+        if backwards and data.pop() != BEFORE:
+            raise ValueError("not a direction")
         name, values = data
         if not isinstance(name, str) or name not in ORDERINGS:
             raise ValueError("unknown ordering")
@@ -119,7 +160,7 @@ def decode_cursor(token: str, ordering: Ordering) -> tuple[Any, ...]:
                 ]
             }
         )
-    return key
+    return key, backwards
 
 
 def decode_id_cursor(token: str, *, offset_cutoff: int) -> Cursor:
@@ -151,6 +192,38 @@ def decode_id_cursor(token: str, *, offset_cutoff: int) -> Cursor:
     return Cursor(offset=int(offset), reverse=reverse == "1", position=position)
 
 
+CHANGES = "changes"
+SINCE_HELP = (
+    "Opaque token: the `cursor` of an earlier page (or the `since` of its "
+    "`next` link); the entries after it. Absent: from the beginning."
+)
+
+
+def encode_since(sequence: int) -> str:
+    payload = json.dumps([CHANGES, sequence]).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_since(token: str | None) -> int:
+    """The sequence a change-feed cursor points after (0 without one)."""
+    if not token:
+        return 0
+    try:
+        data = json.loads(strict_b64decode(token).decode("utf-8"))
+        if not isinstance(data, list) or len(data) != 2 or data[0] != CHANGES:
+            raise ValueError("not a change-feed cursor")
+        sequence = data[1]
+        if not isinstance(sequence, int) or isinstance(sequence, bool):
+            raise ValueError("not a sequence")
+        if not 0 <= sequence <= MAX_ID:
+            raise ValueError("out of range")
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ValidationError(
+            {"since": ["Invalid cursor: use the `cursor` of a page of /api/changes/."]}
+        ) from exc
+    return sequence
+
+
 def parse_page_size(raw: str | None) -> int:
     if raw in (None, ""):
         return DEFAULT_PAGE_SIZE
@@ -165,6 +238,37 @@ def parse_page_size(raw: str | None) -> int:
     return size
 
 
-def next_link(request, ordering: Ordering, key: tuple[Any, ...]) -> str:
+def page_link(
+    request, ordering: Ordering, key: tuple[Any, ...], *, before: bool = False
+) -> str:
     url = request.build_absolute_uri()
-    return replace_query_param(url, "cursor", encode_cursor(ordering, key))
+    token = encode_cursor(ordering, key, before=before)
+    return replace_query_param(url, "cursor", token)
+
+
+def page_of(
+    request,
+    position: Position,
+    items: Sequence[T],
+    size: int,
+    key: Callable[[T], tuple[Any, ...]],
+) -> tuple[list[T], str | None, str | None]:
+    """The page's items in `position.ordering` with its `next` and `previous`
+    links, from up to `size + 1` items read in `position.read_ordering`
+    (the one more tells whether more follow)."""
+    more = len(items) > size
+    page = list(items[:size])
+    if position.backwards:
+        page.reverse()
+    if not page:
+        return page, None, None
+    has_next = position.backwards or more
+    has_previous = more if position.backwards else position.key is not None
+    ordering = position.ordering
+    return (
+        page,
+        page_link(request, ordering, key(page[-1])) if has_next else None,
+        page_link(request, ordering, key(page[0]), before=True)
+        if has_previous
+        else None,
+    )

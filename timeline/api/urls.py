@@ -1,10 +1,10 @@
-"""API routes: the events, documents, entities and kinds endpoints, and the schema."""
+"""API routes: events, documents, entities, kinds, the change feed, the schema."""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from timeline.api import pages, views
+from timeline.api import changes, pages, views
 
 # No `.json` suffix routes: ?format= is the one way to pick a format.
 router = DefaultRouter(use_regex_path=False)
@@ -13,6 +13,7 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("entities", views.EntityViewSet, basename="entity")
 router.register("kinds", views.EventKindViewSet, basename="kind")
+router.register("changes", changes.ChangeViewSet, basename="change")
 
 app_name = "api"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -117,6 +117,38 @@ class ConditionalGetMixin:
         return super().handle_exception(exc)
 
 
+# Query parameters every list takes besides its filters (`format`: DRF's
+# URL_FORMAT_OVERRIDE, which the renderers answer to).
+PAGE_PARAMETER_NAMES = frozenset({"cursor", "page_size", "format"})
+
+
+def unknown_parameters_check(params, known: Iterable[str]) -> None:
+    """A 400 naming each query parameter not in `known`: a misspelt filter
+    (`?datefrom=`) answered the whole list as if it were absent."""
+    known = sorted(known)
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        message = "Unknown query parameter; known ones: " + ", ".join(known) + "."
+        raise exceptions.ValidationError({name: [message] for name in unknown})
+
+
+class KnownParametersMixin:
+    """Lists refuse query parameters they do not know."""
+
+    page_parameters: frozenset[str] = PAGE_PARAMETER_NAMES
+    extra_parameters: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if getattr(self, "action", "list") == "list":
+            filterset = getattr(self, "filterset_class", None)
+            filters_ = filterset.base_filters if filterset else {}
+            unknown_parameters_check(
+                request.query_params,
+                {*filters_, *self.page_parameters, *self.extra_parameters},
+            )
+
+
 class IsAuthenticatedForWrites(permissions.BasePermission):
     """Reads are public; the services check the exact permission of each write."""
 
@@ -153,7 +185,7 @@ def _filter_parameters() -> list[OpenApiParameter]:
     parameters = []
     for name, field in EventFilterSet.base_filters.items():
         many = name in ("kind", "modality", "status")
-        kind = int if name in ("entity", "document", "publisher") else str
+        kind = {"document": int, "updated_since": OpenApiTypes.DATETIME}.get(name, str)
         parameters.append(
             OpenApiParameter(
                 name,
@@ -195,13 +227,19 @@ PAGE_PARAMETERS = [
 # serializer in an array, but a page is one object.
 EVENT_PAGE = {
     "type": "object",
-    "required": ["next", "results"],
+    "required": ["next", "previous", "results"],
     "properties": {
         "next": {
             "type": "string",
             "format": "uri",
             "nullable": True,
             "description": "The next page, or null on the last one.",
+        },
+        "previous": {
+            "type": "string",
+            "format": "uri",
+            "nullable": True,
+            "description": "The page before, or null on the first one.",
         },
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
     },
@@ -323,7 +361,7 @@ class EventSchema(AutoSchema):
         responses={204: None, **WRITE_ERRORS},
     ),
 )
-class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+class EventViewSet(ConditionalGetMixin, KnownParametersMixin, viewsets.GenericViewSet):
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
     filter_backends = [DjangoFilterBackend]
@@ -331,6 +369,7 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedForWrites]
     lookup_value_converter = "int"
     schema = EventSchema()
+    extra_parameters = frozenset(CSVOptionsSerializer().fields)
     # What the accepted export renderer takes besides the events (see `initial`).
     export_options: dict = {}
 
@@ -373,25 +412,27 @@ class EventViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         if export is not None:
             return self.export(filterset, ordering, request.accepted_renderer)
         size = pagination.parse_page_size(request.query_params.get("page_size"))
-        cursor = request.query_params.get("cursor")
-        after = pagination.decode_cursor(cursor, ordering) if cursor else None
+        position = pagination.page_position(
+            request.query_params.get("cursor"), ordering
+        )
         keys = selectors.event_page_ids(
             filterset.qs,
-            ordering=ordering,
+            ordering=position.read_ordering,
             limit=size + 1,
-            after=after,
+            after=position.key,
             overlap_from=filterset.overlap_from,
         )
-        page, more = keys[:size], len(keys) > size
+        page, next_url, previous_url = pagination.page_of(
+            request, position, keys, size, key=tuple
+        )
         rows = selectors.event_rows_by_ids(
             (key[-1] for key in page), public=not filterset.can_see_unpublished
         )
         prefix = event_url_prefix(request)
         return Response(
             {
-                "next": pagination.next_link(request, ordering, page[-1])
-                if more
-                else None,
+                "next": next_url,
+                "previous": previous_url,
                 "results": [
                     event_representation(row, url=f"{prefix}{row['id']}/")
                     for row in rows
@@ -600,7 +641,9 @@ def _read_only_schema(serializer):
     )
 
 
-class ReadOnlyViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyViewSet(
+    ConditionalGetMixin, KnownParametersMixin, viewsets.ReadOnlyModelViewSet
+):
     pagination_class = IdCursorPagination
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer]

@@ -2,10 +2,12 @@
 
 - `review`: the review queue and quotes in the context of their article;
 - `events`: who may read what, and the rows the API representation shows;
+- `changes`: the public change feed;
 - `pages`: keyset pages with an interval-aware plan for date windows, and the
   public JSON page built by the database.
 """
 
+from timeline.selectors.changes import public_change_page
 from timeline.selectors.events import (
     AMOUNT_ROW_FIELDS,
     EVENT_ROW_FIELDS,
@@ -27,8 +29,10 @@ from timeline.selectors.events import (
 )
 from timeline.selectors.pages import (
     ORDERINGS,
+    EventPage,
     Ordering,
     arm_floors,
+    event_page,
     event_page_ids,
     keyset_after,
     longest_interval_days,
@@ -69,6 +73,8 @@ __all__ = [
     "entity_queryset",
     "event_get",
     "event_list",
+    "EventPage",
+    "event_page",
     "event_page_ids",
     "event_queryset",
     "event_row",
@@ -83,6 +89,7 @@ __all__ = [
     "overlap_arms",
     "longest_interval_days",
     "arm_floors",
+    "public_change_page",
     "public_page",
     "publisher_queryset",
     "quote_context",

@@ -19,6 +19,7 @@ from django.db.models.sql.where import AND, ExtraWhere
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from timeline.models import Event
+from timeline.selectors.events import event_rows_by_ids
 
 OPEN_ENDED = Q(date_lower=OPEN_LOWER) | Q(date_upper=OPEN_UPPER)
 
@@ -265,3 +266,32 @@ def _overlap_arm_sql(date_from: datetime.date, db: Any) -> list[tuple[str, list[
             )
         )
     return arms
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """A keyset page: the events as `event_rows_by_ids` rows, and the key of
+    the last one when more follow (for the next cursor), else None."""
+
+    rows: list[dict[str, Any]]
+    next_key: tuple[Any, ...] | None
+
+
+def event_page(
+    qs: QuerySet[Event],
+    *,
+    ordering: Ordering,
+    size: int,
+    public: bool,
+    after: Sequence[Any] | None = None,
+    overlap_from: datetime.date | None = None,
+) -> EventPage:
+    """The next `size` events of `qs` with what the representation shows:
+    `event_page_ids` (one more row tells whether more follow), then the rows
+    (for the `public`, reviewed sources only)."""
+    keys = event_page_ids(
+        qs, ordering=ordering, limit=size + 1, after=after, overlap_from=overlap_from
+    )
+    page = keys[:size]
+    rows = event_rows_by_ids((key[-1] for key in page), public=public)
+    return EventPage(rows, page[-1] if len(keys) > size else None)

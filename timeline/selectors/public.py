@@ -47,12 +47,12 @@ class PublicPage:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def texts(self, count: int) -> list[str]:
-        return [row[3] for row in self.rows[:count]]
-
-    def key(self, index: int) -> tuple[datetime.date, datetime.date, int]:
-        """The keyset position of row `index`, for a cursor."""
-        lower, upper, pk, _ = self.rows[index]
+    @staticmethod
+    def row_key(
+        row: tuple[Any, Any, int, str],
+    ) -> tuple[datetime.date, datetime.date, int]:
+        """The keyset position of a row, for a cursor."""
+        lower, upper, pk, _ = row
         return (_as_date(lower), _as_date(upper), pk)
 
 

@@ -21,6 +21,7 @@ from corpus.extraction.events import EventCandidate, extract_events
 from corpus.models import Document
 from timeline.models import Amount, Citation, Event, EventEntity
 from timeline.selectors.documents import document_candidates, published_relying_on
+from timeline.services.changes import public_changes_record
 from timeline.services.events import change_reason, delete_with_history
 from timeline.services.ingest import CHANGE_REASON as INGEST_REASON
 from timeline.services.ingest import NEEDS_DATE
@@ -134,6 +135,7 @@ def document_update(
         document.save()
         if "published_on" in report.changed_fields and document.published_on:
             _redate(document, user, report)
+            public_changes_record(event_ids=[r.event.pk for r in report.redated])
     return report
 
 
@@ -241,6 +243,7 @@ def document_retract(*, document: Document, user: Any, reason: str) -> RetractRe
                 citation, user=user, reason=change_reason("Source detached", note)
             )
             report.detached.append(citation)
+        public_changes_record(event_ids=[c.event_id for c in report.detached])
         report.still_citing = list(
             Event.objects.filter(citations__document=document)
             .exclude(status=Event.Status.REJECTED)

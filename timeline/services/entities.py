@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from timeline.models import Entity
 from timeline.services.revisions import catalog_change_check
@@ -27,11 +28,74 @@ def entity_get_or_create(*, name: str, kind: str, reason: str) -> Entity:
     for candidate in Entity.objects.filter(kind=kind, aliases__icontains=name):
         if name in (candidate.aliases or []):
             return candidate
+    return _entity_create(name=name, kind=kind, reason=reason)
+
+
+def _entity_create(*, name: str, kind: str, reason: str) -> Entity:
     entity = Entity(name=name, kind=kind)
     entity._change_reason = reason
-    entity.full_clean()
+    # The database refuses a duplicate name (the callers looked it up first).
+    entity.full_clean(validate_unique=False, validate_constraints=False)
     entity.save()
     return entity
+
+
+class EntityCache:
+    """`entity_get_or_create` for a run of many mentions (an ingest run).
+
+    Each name is looked up once per run, and curators' aliases are read once
+    (a few rows) instead of searched for every new name.
+    """
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], Entity] = {}
+        self._aliases: dict[tuple[str, str], Entity] | None = None
+
+    def get_or_create(self, *, name: str, kind: str, reason: str) -> Entity:
+        name = name.strip()[:300]
+        key = (name, kind)
+        entity = self._found.get(key)
+        if entity is None:
+            entity = Entity.objects.filter(name=name, kind=kind).first()
+        if entity is None:
+            if self._aliases is None:
+                self._aliases = {
+                    (alias, aliased.kind): aliased
+                    for aliased in Entity.objects.exclude(aliases=[])
+                    for alias in aliased.aliases or []
+                }
+            entity = self._aliases.get(key) or _entity_create(
+                name=name, kind=kind, reason=reason
+            )
+        self._found[key] = entity
+        return entity
+
+
+def entities_get_or_create(
+    *, wanted: Iterable[tuple[str, str]], reason: str
+) -> dict[tuple[str, str], Entity]:
+    """`entity_get_or_create` for many (name, kind) pairs in a few queries: one
+    for the names, one for the aliased entities of those kinds, one (with
+    history) creating the rest."""
+    wanted = {(name.strip()[:300], kind) for name, kind in wanted}
+    found: dict[tuple[str, str], Entity] = {}
+    for entity in Entity.objects.filter(name__in={name for name, _ in wanted}):
+        if (entity.name, entity.kind) in wanted:
+            found[entity.name, entity.kind] = entity
+    missing = wanted - found.keys()
+    if missing:
+        aliased = Entity.objects.filter(kind__in={kind for _, kind in missing})
+        for candidate in aliased.exclude(aliases=[]):
+            for alias in candidate.aliases or []:
+                if (alias, candidate.kind) in missing:
+                    found.setdefault((alias, candidate.kind), candidate)
+    new = [Entity(name=name, kind=kind) for name, kind in wanted - found.keys()]
+    for entity in new:
+        # Unique by name and kind: the first query showed these are missing.
+        entity.full_clean(validate_unique=False, validate_constraints=False)
+    for entity in bulk_create_with_history(new, Entity, default_change_reason=reason):
+        found[entity.name, entity.kind] = entity
+    return found
 
 
 def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:

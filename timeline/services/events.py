@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from corpus.models import Document
 from timeline.models import Citation, Event, EventKind
+from timeline.services.changes import public_changes_record
 from timeline.services.citations import QuoteNotFound, quote_locate
 
 # What a curator may set through event_create/event_update. Status, review
@@ -292,6 +293,7 @@ def event_delete(
             stored,
         ):
             delete_with_history(related, user=user, reason=label)
+        public_changes_record(event_ids=[event.pk])
 
 
 def citation_add(
@@ -454,6 +456,7 @@ def event_merge(
                 f"event {o.pk}" for o in report.merged if o.pk not in held_ids
             )
             kept.save()
+        public_changes_record(event_ids=[survivor.pk, *(o.pk for o in others)])
         survivor.refresh_from_db()
     return report
 

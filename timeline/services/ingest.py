@@ -2,10 +2,14 @@
 
 Every candidate becomes an extracted event waiting in the review queue, unless
 it is the same fact as an event already on the timeline: then the article is
-added to that event as a new citation flagged for review. All files are read
-and analysed before anything is written, and all are written in one
-transaction, so bad input writes nothing; a run that collides with a parallel
-run of the same file is refused with a message, and nothing is duplicated.
+added to that event as a new citation flagged for review.
+
+Each file is read, analysed and written in a transaction of its own, so a bad
+file among many costs only itself; `atomic=True` (`ingest --atomic`) makes the
+run all-or-nothing. A file that collides with a parallel run of the same file
+is refused with a message, and nothing is duplicated. Every run is recorded as
+a `corpus.IngestRun` (who, when, each file's outcome, the counts), and the
+documents it stored link to it.
 
 Articles come as files (.txt, or .html whose main text trafilatura extracts)
 or in memory (`ArticleInput`: an admin upload or pasted text). An article with
@@ -18,7 +22,7 @@ publication date"; setting the document's date re-dates them
 from __future__ import annotations
 
 import datetime
-import re
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,23 +30,33 @@ from pathlib import Path
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from corpus.extraction.articles import analyse_article
-from corpus.extraction.events import EventCandidate, extract_events
+from corpus.extraction.events import (
+    EventCandidate,
+    dated_by_context_year,
+    extract_events,
+)
 from corpus.extraction.headers import parse_header
-from corpus.models import Document, Publisher, text_sha256
+from corpus.models import Document, IngestRun, Publisher, text_sha256
 from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 from corpus.webpages import is_html_name, read_web_page
-from timeline.models import Amount, Citation, Event, EventEntity, EventKind
-from timeline.services.entities import entity_get_or_create
-from timeline.services.loading import event_fingerprint
+from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
+from timeline.services.entities import EntityCache
+from timeline.services.loading import fingerprint_of
+from timeline.services.matching import matching_event
+
+logger = logging.getLogger(__name__)
 
 CHANGE_REASON = "ingest"
 NEEDS_DATE = "Needs a publication date"
 # How much less an editor should trust a date read against the ingest day.
 UNDATED_CONFIDENCE_PENALTY = 0.25
-WORD = re.compile(r"[^\W_]{4,}|[\u4e00-\u9fff]")
-TITLE_OVERLAP = 0.5
+LOCKED = (
+    "the database is locked by another run writing at the same time. Run ingest "
+    "again once it is done (stored files are skipped)."
+)
 
 
 class IngestError(Exception):
@@ -86,6 +100,7 @@ class _Article:
 
 @dataclass
 class IngestReport:
+    run: IngestRun | None = None
     documents_created: list[str] = field(default_factory=list)
     documents_already_stored: list[str] = field(default_factory=list)
     events_created: int = 0
@@ -94,11 +109,25 @@ class IngestReport:
     documents: list[Document] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     matched_events: list[Event] = field(default_factory=list)
+    # (label, message) of each file that was refused, in order.
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    atomic: bool = False
+
+    @property
+    def rolled_back(self) -> bool:
+        """True when --atomic discarded the whole run because a file failed."""
+        return self.atomic and bool(self.failures)
 
     def lines(self) -> list[str]:
+        if self.rolled_back:
+            return [
+                f"Nothing was written: {len(self.failures)} file(s) failed and "
+                "the run was all-or-nothing (--atomic)."
+            ]
         lines = [
             f"Documents: {len(self.documents_created)} stored, "
-            f"{len(self.documents_already_stored)} already stored (skipped).",
+            f"{len(self.documents_already_stored)} already stored (skipped), "
+            f"{len(self.failures)} failed.",
             f"Events: {self.events_created} new in the review queue; "
             f"{self.citations_added} new citations on existing events "
             "(flagged for review).",
@@ -111,6 +140,33 @@ class IngestReport:
             )
         return lines
 
+    def add(self, part: IngestReport) -> None:
+        """Count in what one file's transaction stored."""
+        self.documents_created += part.documents_created
+        self.documents_already_stored += part.documents_already_stored
+        self.events_created += part.events_created
+        self.citations_added += part.citations_added
+        self.events_needing_a_date += part.events_needing_a_date
+        self.documents += part.documents
+        self.events += part.events
+        self.matched_events += part.matched_events
+
+    def failure_lines(self) -> list[str]:
+        return [f"{label}: {message}" for label, message in self.failures]
+
+
+@dataclass
+class _Context:
+    """What every file of one run shares."""
+
+    record: IngestRun
+    kinds: dict[str, EventKind]
+    entities: EntityCache = field(default_factory=EntityCache)
+
+
+class _RollBack(Exception):
+    """Raised inside the --atomic transaction to discard it."""
+
 
 def documents_ingest(
     *,
@@ -119,64 +175,152 @@ def documents_ingest(
     published_on: datetime.date | None = None,
     url: str = "",
     on_progress: Callable[[int, int, Path], None] | None = None,
+    atomic: bool = False,
+    user=None,
+    via: str = IngestRun.Via.COMMAND,
+    invoked_by: str = "",
+    arguments: str = "",
 ) -> IngestReport:
     """Store `paths` (files) and `articles` (in memory) with their candidates.
+
+    Each file is read, analysed and written in a transaction of its own: a
+    file that fails is listed in `report.failures` and the others are kept.
+    With `atomic`, one failure discards the whole run (every file is still
+    tried, so that all failures are listed). Either way the run is recorded
+    as an `IngestRun`, with each file's outcome.
 
     `published_on` and `url` apply to the files (`url` only with one file).
     """
     if url and len(paths) != 1:
         raise IngestError("A URL names one article: give exactly one file with it.")
-    read: list[_Article] = []
-    for number, path in enumerate(paths, start=1):
-        if on_progress:
-            on_progress(number, len(paths), path)
-        try:
-            read.append(_read_path(path, published_on, url))
-            read[-1].label = str(path)
-        except ArticleReadError as exc:
-            raise IngestError(str(exc)) from exc
-    for article in articles:
-        try:
-            read.append(_read_input(article))
-            read[-1].label = article.name
-        except ArticleReadError as exc:
-            raise IngestError(str(exc)) from exc
-
-    report = IngestReport()
-    kinds = {kind.slug: kind for kind in EventKind.objects.all()}
-    current = read[0].label if read else None
+    sources = [(str(p), p) for p in paths] + [(a.name, a) for a in articles]
     try:
-        with transaction.atomic():
-            for article in read:
-                current = article.label
-                _store_article(article, kinds, report)
+        run = IngestRun.objects.create(
+            via=via,
+            user=user if getattr(user, "pk", None) else None,
+            invoked_by=invoked_by[:200],
+            arguments=arguments,
+            atomic=atomic,
+        )
     except OperationalError as exc:
-        # SQLite has one writer at a time: a parallel run that holds the lock
-        # too long makes this one fail (PostgreSQL waits instead).
-        if connection.vendor != "sqlite" or "locked" not in str(exc):
+        if not _locked(exc):
             raise
         raise IngestError(
-            f"{current}: the database is locked by another run writing at the "
-            "same time. Run ingest again once it is done (stored files are "
-            "skipped)."
+            f"{sources[0][0] if sources else 'ingest'}: {LOCKED}"
         ) from exc
+    report = IngestReport(run=run, atomic=atomic)
+    context = _Context(
+        record=run, kinds={kind.slug: kind for kind in EventKind.objects.all()}
+    )
+    try:
+        with transaction.atomic():
+            for number, (label, source) in enumerate(sources, start=1):
+                if on_progress and isinstance(source, Path):
+                    on_progress(number, len(paths), source)
+                _ingest_one(label, source, published_on, url, context, report)
+            if report.rolled_back:
+                raise _RollBack
+    except _RollBack:
+        pass
+    _finish(run, report)
     return report
 
 
-def _store_article(
-    article: _Article, kinds: dict[str, EventKind], report: IngestReport
+def _ingest_one(
+    label: str,
+    source: Path | ArticleInput,
+    published_on: datetime.date | None,
+    url: str,
+    context: _Context,
+    report: IngestReport,
 ) -> None:
+    """Read, analyse and store one file in a savepoint; record its outcome.
+
+    What the file stored counts in `report` only once its savepoint is kept.
+    """
+    entry = {"name": label, "outcome": IngestRun.FileOutcome.STORED}
+    part = IngestReport()
+    try:
+        if isinstance(source, Path):
+            article = _read_path(source, published_on, url)
+        else:
+            article = _read_input(source)
+        article.label = label
+        with transaction.atomic():
+            document = _store_article(article, context, part)
+    except (ArticleReadError, IngestError) as exc:
+        message = str(exc).removeprefix(f"{label}: ")
+    except OperationalError as exc:
+        # SQLite has one writer at a time: a parallel run that holds the lock
+        # too long makes this file fail (PostgreSQL waits instead).
+        if not _locked(exc):
+            raise
+        message = LOCKED
+    except Exception as exc:  # one file's bug must not cost the other files
+        logger.exception("ingest: %s failed", label)
+        message = f"unexpected error ({type(exc).__name__}: {exc}); not stored"
+    else:
+        report.add(part)
+        if document is None:
+            entry["outcome"] = IngestRun.FileOutcome.ALREADY_STORED
+        else:
+            entry.update(
+                document=document.pk,
+                events=part.events_created,
+                citations=part.citations_added,
+            )
+        context.record.files.append(entry)
+        return
+    report.failures.append((label, message))
+    entry.update(outcome=IngestRun.FileOutcome.FAILED, error=message)
+    context.record.files.append(entry)
+
+
+def _locked(exc: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+def _finish(run: IngestRun, report: IngestReport) -> None:
+    """Write the run's outcome; after --atomic rolled back, say so per file."""
+    if report.rolled_back:
+        for entry in run.files:
+            if entry["outcome"] != IngestRun.FileOutcome.FAILED:
+                entry.pop("document", None)
+                entry["outcome"] = IngestRun.FileOutcome.ROLLED_BACK
+        run.status = IngestRun.Status.FAILED
+    elif not report.failures:
+        run.status = IngestRun.Status.DONE
+    elif report.documents_created or report.documents_already_stored:
+        run.status = IngestRun.Status.PARTIAL
+    else:
+        run.status = IngestRun.Status.FAILED
+    stored = not report.rolled_back
+    run.documents_created = len(report.documents_created) if stored else 0
+    run.documents_skipped = len(report.documents_already_stored) if stored else 0
+    run.files_failed = len(report.failures)
+    run.events_created = report.events_created if stored else 0
+    run.citations_added = report.citations_added if stored else 0
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _store_article(
+    article: _Article, context: _Context, report: IngestReport
+) -> Document | None:
+    """Store the article and its candidates; None when it was stored before."""
     sha = text_sha256(article.text)
     if _document_stored(sha):
         report.documents_already_stored.append(article.label)
-        return
-    document = _store_document(article)
+        return None
+    kinds = context.kinds
+    document = _store_document(article, context.record)
     report.documents_created.append(article.label)
     report.documents.append(document)
     for number, candidate in enumerate(article.events, start=1):
         undated = number - 1 in article.undated
         # A date read against today is a guess: match nothing on it.
-        match = None if undated else _matching_event(candidate)
+        kind = kinds.get(candidate.kind) or kinds["other"]
+        match = None if undated else matching_event(candidate, kind_id=kind.pk)
         if match is not None:
             _, created = Citation.objects.get_or_create(
                 event=match,
@@ -195,11 +339,13 @@ def _store_article(
                 document,
                 kinds,
                 key=f"x-{sha[:12]}-{number}",
+                entities=context.entities,
                 undated=undated,
             )
         )
         report.events_created += 1
         report.events_needing_a_date += int(undated)
+    return document
 
 
 def _document_stored(sha: str) -> bool:
@@ -279,8 +425,10 @@ def _article(*, events: list[EventCandidate] | None, **fields) -> _Article:
             for c in extract_events(text, published_on=timezone.localdate())
             if (c.start, c.end, c.date.text) not in fixed
         ]
+        # Dates resolved in a year guessed from the text are guesses too.
         merged = sorted(
-            [(c, False) for c in events] + [(c, True) for c in relative],
+            [(c, dated_by_context_year(c)) for c in events]
+            + [(c, True) for c in relative],
             key=lambda pair: (pair[0].start, pair[0].date.lower),
         )
         article.events = [c for c, _ in merged]
@@ -288,7 +436,7 @@ def _article(*, events: list[EventCandidate] | None, **fields) -> _Article:
     return article
 
 
-def _store_document(article: _Article) -> Document:
+def _store_document(article: _Article, run: IngestRun | None = None) -> Document:
     publisher = None
     if article.publisher:
         publisher, _ = Publisher.objects.get_or_create(name=article.publisher[:200])
@@ -301,8 +449,11 @@ def _store_document(article: _Article) -> Document:
         published_on=article.published_on,
         text=article.text,
         source_name=article.name[:255],
+        ingest_run=run,
     )
-    document.full_clean()
+    # Field checks only: the publisher and run were just read or made, and the
+    # unique hash is the database's to refuse (handled below).
+    document.full_clean(exclude=["publisher", "ingest_run"], validate_unique=False)
     document._change_reason = CHANGE_REASON
     try:
         # A savepoint, so that the transaction survives a refused insert.
@@ -315,37 +466,11 @@ def _store_document(article: _Article) -> Document:
         if not _document_stored(document.sha256):
             raise
         raise IngestError(
-            f"{article.label}: already being ingested by another run, which "
+            "already being ingested by another run, which "
             "stored it first; nothing was duplicated. Run ingest again for the "
             "other files (stored ones are skipped)."
         ) from exc
     return document
-
-
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(text)}
-
-
-def _matching_event(candidate: EventCandidate) -> Event | None:
-    """An event on the timeline that states the same fact, if any."""
-    events = (
-        Event.objects.filter(kind__slug=candidate.kind, merged_into__isnull=True)
-        .overlapping(candidate.date.lower, candidate.date.upper)
-        .exclude(status=Event.Status.REJECTED)
-        .prefetch_related("amounts")
-    )
-    values = {(a.value, a.currency) for a in candidate.amounts}
-    title_words = _words(candidate.title)
-    for event in events[:200]:
-        event_values = {(a.value.normalize(), a.currency) for a in event.amounts.all()}
-        if values and {(v.normalize(), c) for v, c in values} & event_values:
-            return event
-        words = _words(event.title)
-        if title_words and words:
-            overlap = len(title_words & words) / min(len(title_words), len(words))
-            if overlap >= TITLE_OVERLAP:
-                return event
-    return None
 
 
 def _create_event(
@@ -354,11 +479,21 @@ def _create_event(
     kinds: dict[str, EventKind],
     *,
     key: str,
+    entities: EntityCache,
     undated: bool = False,
 ) -> Event:
+    """The candidate as an extracted event waiting for review, with its source,
+    amounts and entities: seven statements (each row and its history row in
+    bulk), plus a lookup for each entity not seen before in this run."""
     note = f"Proposed by the extractor from {document.source_name or document.title}."
     confidence = candidate.confidence
-    if undated:
+    if undated and dated_by_context_year(candidate):
+        # The extractor has lowered its confidence already.
+        note += (
+            f" {NEEDS_DATE}: “{candidate.date.text}” was read in the latest year "
+            "the text states; set the document's publication date to re-date it."
+        )
+    elif undated:
         note += (
             f" {NEEDS_DATE}: “{candidate.date.text}” was read against the ingest "
             f"date {timezone.localdate():%Y-%m-%d}; set the document's publication "
@@ -380,36 +515,48 @@ def _create_event(
         submitted_at=timezone.now(),
         review_note=note + "".join(f" Check: {n}." for n in candidate.notes),
     )
-    event.full_clean()
-    event._change_reason = CHANGE_REASON
-    event.save()
-    Citation.objects.create(
+    # Field checks only: the kind is one of `kinds`, and the database refuses
+    # a duplicate key or a broken constraint (inside this file's savepoint).
+    event.full_clean(
+        exclude=["kind"], validate_unique=False, validate_constraints=False
+    )
+    citation = Citation(
         event=event,
         document=document,
         quote=candidate.quote,
         start=candidate.start,
         end=candidate.end,
     )
-    for amount in candidate.amounts:
-        Amount.objects.create(
+    amounts = [
+        Amount(
             event=event,
             value=Decimal(amount.value),
             currency=amount.currency,
             text=amount.text[:200],
             is_approximate=amount.approximate or amount.upper is not None,
         )
+        for amount in candidate.amounts
+    ]
+    linked: dict[int, Entity] = {}
     for mention in candidate.entities:
-        EventEntity.objects.get_or_create(
-            event=event,
-            entity=entity_get_or_create(
-                name=mention.name, kind=mention.kind, reason=CHANGE_REASON
-            ),
-            role="",
+        entity = entities.get_or_create(
+            name=mention.name, kind=mention.kind, reason=CHANGE_REASON
         )
+        linked.setdefault(entity.pk, entity)
+    roles = [EventEntity(event=event, entity=e, role="") for e in linked.values()]
     # What the extractor proposed: re-dating leaves the event alone once a
     # person changed any of it.
-    event.extracted_fingerprint = event_fingerprint(event)
-    Event.objects.filter(pk=event.pk).update(
-        extracted_fingerprint=event.extracted_fingerprint
+    event.extracted_fingerprint = fingerprint_of(
+        event, amounts=amounts, roles=roles, citations=[citation]
     )
+    event._change_reason = CHANGE_REASON
+    event.save()
+    citation.event = event
+    citation._change_reason = CHANGE_REASON
+    citation.save()
+    for rows, model in ((amounts, Amount), (roles, EventEntity)):
+        for row in rows:
+            row.event = event  # now with its id
+        if rows:
+            bulk_create_with_history(rows, model, default_change_reason=CHANGE_REASON)
     return event

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -26,6 +29,7 @@ from timeline.models import (
     EventKind,
     EventRevision,
 )
+from timeline.services.changes import public_changes_record
 from timeline.services.entities import entity_get_or_create
 from timeline.services.seed_files import (
     Article,
@@ -37,7 +41,17 @@ from timeline.services.seed_files import (
     fixture_read,
 )
 
-__all__ = ["SeedError", "SeedReport", "event_fingerprint", "seeds_load"]
+__all__ = [
+    "Decision",
+    "SeedError",
+    "SeedReport",
+    "entry_decide",
+    "entry_fingerprint",
+    "event_fingerprint",
+    "event_write_entry",
+    "fingerprint_compute",
+    "seeds_load",
+]
 
 CHANGE_REASON = "load_seeds"
 
@@ -91,6 +105,11 @@ def seeds_load(*, directory: Path) -> SeedReport:
         documents = _load_documents(articles, report)
         for entry in entries:
             _load_event(entry, documents, report)
+        public_changes_record(
+            event_ids=Event.objects.filter(
+                key__in=[e.key for e in entries]
+            ).values_list("pk", flat=True)
+        )
         known = {entry.key for entry in entries}
         report.events_not_in_fixture = list(
             Event.objects.filter(origin=Event.Origin.CURATED)
@@ -147,63 +166,144 @@ def _load_documents(
 
 
 def event_fingerprint(event: Event) -> str:
-    """A hash of what a curator can change about an event (not its status)."""
+    """A hash of what a curator can change about an event (not its status).
+
+    Uses the event's prefetched amounts, roles (with entities) and citations
+    (with documents) when it has them, as the bulk import does.
+    """
+    return fingerprint_of(
+        event,
+        amounts=event.amounts.all(),
+        roles=_related(event, "roles", "entity"),
+        citations=_related(event, "citations", "document"),
+    )
+
+
+def fingerprint_of(
+    event: Event,
+    *,
+    amounts: Iterable[Amount],
+    roles: Iterable[EventEntity],
+    citations: Iterable[Citation],
+) -> str:
+    """`event_fingerprint` of an unsaved event with these unsaved rows (ingest
+    has them in hand before it writes, and reads nothing back)."""
+    return fingerprint_compute(
+        title=event.title,
+        summary=event.summary,
+        kind=event.kind.slug,
+        date_edtf=event.date_edtf,
+        date_text=event.date_text,
+        modality=event.modality,
+        amounts=[(a.value, a.currency, a.text, a.is_approximate) for a in amounts],
+        entities=[(r.entity.name, r.entity.kind, r.role) for r in roles],
+        citations=[(c.document.sha256, c.start, c.end, c.quote) for c in citations],
+    )
+
+
+def _related(event: Event, name: str, parent: str) -> Any:
+    if name in getattr(event, "_prefetched_objects_cache", {}):
+        return getattr(event, name).all()
+    return getattr(event, name).select_related(parent)
+
+
+def fingerprint_compute(
+    *,
+    title: str,
+    summary: str,
+    kind: str,
+    date_edtf: str,
+    date_text: str,
+    modality: str,
+    amounts: Iterable[tuple[Decimal | str, str, str, bool]],
+    entities: Iterable[tuple[str, str, str]],
+    citations: Iterable[tuple[str, int, int, str]],
+) -> str:
+    """The fingerprint of an event in this state: from its rows
+    (`event_fingerprint`) or from what a loader is about to write."""
     state = {
-        "title": event.title,
-        "summary": event.summary,
-        "kind": event.kind.slug,
-        "date": [event.date_edtf, event.date_text],
-        "modality": event.modality,
+        "title": title,
+        "summary": summary,
+        "kind": kind,
+        "date": [date_edtf, date_text],
+        "modality": modality,
         "amounts": sorted(
-            [format(a.value.normalize(), "f"), a.currency, a.text, a.is_approximate]
-            for a in event.amounts.all()
+            [format(Decimal(value).normalize(), "f"), currency, text, approximate]
+            for value, currency, text, approximate in amounts
         ),
-        "entities": sorted(
-            [r.entity.name, r.entity.kind, r.role]
-            for r in event.roles.select_related("entity")
-        ),
-        "citations": sorted(
-            [c.document.sha256, c.start, c.end, c.quote]
-            for c in event.citations.select_related("document")
-        ),
+        "entities": sorted(list(role) for role in set(entities)),
+        "citations": sorted(list(citation) for citation in set(citations)),
     }
     blob = json.dumps(state, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+class Decision(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+
+
+def entry_decide(
+    *, event: Event | None, entry: Entry, has_pending_revision: bool
+) -> Decision:
+    """What a loader does with `entry` given the event stored under its key.
+
+    No fingerprint: the loader never wrote this event (a curator made it by
+    hand, or ingest did), so it is as much a curator's as an edit. A curator's
+    change waiting for review is a curator change too: the fixture must not
+    move the live version under it.
+    """
+    if event is None:
+        return Decision.CREATE
+    if not event.seed_fingerprint or event_fingerprint(event) != event.seed_fingerprint:
+        return Decision.SKIP
+    if event.seed_hash == entry.fixture_hash:
+        return Decision.UNCHANGED
+    if has_pending_revision:
+        return Decision.SKIP
+    return Decision.UPDATE
+
+
 def _load_event(
     entry: Entry, documents: dict[str, Document], report: SeedReport
 ) -> None:
-    data = entry.data
     event = Event.objects.select_related("kind").filter(key=entry.key).first()
-    if event is not None:
-        # No fingerprint: the loader never wrote this event (a curator made
-        # it by hand, or ingest did), so it is as much a curator's as an edit.
-        if (
-            not event.seed_fingerprint
-            or event_fingerprint(event) != event.seed_fingerprint
-        ):
-            report.events_skipped.append(entry.key)
-            return
-        if event.seed_hash == entry.fixture_hash:
-            report.events_unchanged.append(entry.key)
-            return
-        # A curator's change waiting for review is a curator change too: the
-        # fixture must not move the live version under it.
-        if event.revisions.filter(status=EventRevision.Status.PENDING).exists():
-            report.events_skipped.append(entry.key)
-            return
-        event.version += 1
-        report.events_updated.append(entry.key)
+    pending = (
+        event is not None
+        and event.revisions.filter(status=EventRevision.Status.PENDING).exists()
+    )
+    decision = entry_decide(event=event, entry=entry, has_pending_revision=pending)
+    if decision is Decision.SKIP:
+        report.events_skipped.append(entry.key)
+    elif decision is Decision.UNCHANGED:
+        report.events_unchanged.append(entry.key)
     else:
-        event = Event(
-            key=entry.key,
-            origin=Event.Origin.CURATED,
-            status=Event.Status.PUBLISHED,
-            review_note="Imported from the curated seed fixture.",
+        if decision is Decision.CREATE:
+            event = Event(
+                key=entry.key,
+                origin=Event.Origin.CURATED,
+                status=Event.Status.PUBLISHED,
+                review_note="Imported from the curated seed fixture.",
+            )
+            report.events_created.append(entry.key)
+        else:
+            report.events_updated.append(entry.key)
+        event_write_entry(
+            event=event, entry=entry, documents=documents, reason=CHANGE_REASON
         )
-        report.events_created.append(entry.key)
 
+
+def event_write_entry(
+    *, event: Event, entry: Entry, documents: Mapping[str, Document], reason: str
+) -> None:
+    """Write a validated entry over `event` (new, or one `entry_decide` said to
+    update) with its amounts, entities and citations, and record the
+    fingerprint of what was written."""
+    data = entry.data
+    if event.pk is not None:
+        event.version += 1
     event.title = data["title"]
     event.summary = data["summary"]
     event.kind = EventKind.objects.get(slug=data["kind"])
@@ -212,7 +312,7 @@ def _load_event(
     event.modality = data["modality"]
     event.seed_hash = entry.fixture_hash
     event.full_clean(exclude=["seed_fingerprint"])
-    event._change_reason = CHANGE_REASON
+    event._change_reason = reason
     event.save()
 
     event.citations.all().delete()
@@ -234,13 +334,40 @@ def _load_event(
             text=amount["text"],
             is_approximate=amount["approximate"],
         )
+    roles = []
     for role in data["entities"]:
-        EventEntity.objects.get_or_create(
-            event=event,
-            entity=entity_get_or_create(
-                name=role["name"], kind=role["kind"], reason=CHANGE_REASON
-            ),
-            role=role["role"],
+        entity = entity_get_or_create(
+            name=role["name"], kind=role["kind"], reason=reason
         )
-    event.seed_fingerprint = event_fingerprint(event)
+        EventEntity.objects.get_or_create(event=event, entity=entity, role=role["role"])
+        roles.append((entity.name, entity.kind, role["role"]))
+    event.seed_fingerprint = entry_fingerprint(entry, documents=documents, roles=roles)
     Event.objects.filter(pk=event.pk).update(seed_fingerprint=event.seed_fingerprint)
+
+
+def entry_fingerprint(
+    entry: Entry,
+    *,
+    documents: Mapping[str, Document],
+    roles: Iterable[tuple[str, str, str]],
+) -> str:
+    """The fingerprint of the event `entry` writes, whose entity links are
+    `roles` (entity name and kind as stored, which an alias may change)."""
+    data = entry.data
+    return fingerprint_compute(
+        title=data["title"],
+        summary=data["summary"],
+        kind=data["kind"],
+        date_edtf=data["date"]["edtf"],
+        date_text=data["date"]["text"],
+        modality=data["modality"],
+        amounts=[
+            (a["value"], a["currency"], a["text"], a["approximate"])
+            for a in data["amounts"]
+        ],
+        entities=roles,
+        citations=[
+            (documents[c["document"]].sha256, c["start"], c["end"], c["quote"])
+            for c in data["citations"]
+        ],
+    )

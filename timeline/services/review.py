@@ -24,6 +24,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from timeline.models import Citation, Event
+from timeline.services.changes import public_changes_record
 from timeline.services.events import (
     change_reason,
     delete_with_history,
@@ -188,6 +189,7 @@ def _transition(
         stored.save()
         if name == "publish":
             _accept_flagged_sources([stored.pk], user, now)
+        public_changes_record(event_ids=[stored.pk])
     # The caller's instance reflects the new state too.
     for name_ in (*WRITTEN_FIELDS, "submitted_by_id", "reviewed_by_id"):
         setattr(event, name_, getattr(stored, name_))
@@ -304,6 +306,7 @@ def events_transition(
             )
             if name == "publish":
                 _accept_flagged_sources([e.pk for e in result.changed], user, now)
+            public_changes_record(event_ids=[e.pk for e in result.changed])
     return result
 
 
@@ -366,6 +369,7 @@ def citation_accept(*, citation: Citation, user: Any) -> Citation:
         stored._history_user = user
         stored._change_reason = "Source accepted"
         stored.save(update_fields=["needs_review"])
+        public_changes_record(event_ids=[stored.event_id])
     citation.needs_review = False
     return citation
 
@@ -392,3 +396,4 @@ def citation_detach(*, citation: Citation, user: Any, reason: str = "") -> None:
         delete_with_history(
             stored, user=user, reason=change_reason("Source detached", reason)
         )
+        public_changes_record(event_ids=[stored.event_id])

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from timeline.models import Amount, Citation, Event, EventEntity, EventRevision
+from timeline.services.changes import public_changes_record
 from timeline.services.events import (
     DESCRIBED_FIELDS,
     EDITABLE_FIELDS,
@@ -211,10 +212,13 @@ def event_change(
         published = stored.status == Event.Status.PUBLISHED
         if not published:
             apply()
+            # Events merged away meanwhile stay out of the feed's view too.
+            public_changes_record(event_ids=[stored.pk])
             return None
         if user_can_publish(user) and not review:
             apply()
             _require_live_source(stored)
+            public_changes_record(event_ids=[stored.pk])
             return None
         base = event_snapshot(stored)
         savepoint = transaction.savepoint()
@@ -441,6 +445,7 @@ def revision_publish(
         stored.reviewed_by, stored.reviewed_at = user, timezone.now()
         stored.review_note = note.strip()
         stored.save()
+        public_changes_record(event_ids=[event.pk])
     revision.status = stored.status
     return stored
 

@@ -2,6 +2,8 @@
 
 Everything is read and checked before `seeds_load` writes anything, so a bad
 file changes nothing; every error names the file and the entry or line.
+`entry_normalise` is the one set of rules for an event entry: the bulk import
+(`timeline.services.imports`) checks its lines with it too.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime
 import hashlib
 import json
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +21,7 @@ from typing import Any
 import yaml
 
 from corpus.dates import InvalidEdtf, describe_edtf
+from corpus.models import Document
 from corpus.reading import ArticleReadError, read_article
 from timeline.models import Entity, Event, EventKind
 from timeline.services.citations import QuoteNotFound, quote_locate
@@ -25,6 +29,10 @@ from timeline.services.citations import QuoteNotFound, quote_locate
 FIXTURE_NAMES = ("events.yaml", "events.yml", "events.json")
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_FIELDS = ("key", "title", "kind", "date", "modality", "citations")
+OPTIONAL_FIELDS = ("summary", "amounts", "entities")
+AMOUNT_DIGITS, AMOUNT_PLACES = 24, 4  # Amount.value's max_digits, decimal_places
+MODALITIES = tuple(Event.Modality.values)
+ENTITY_KINDS = tuple(Entity.Kind.values)
 
 
 class SeedError(Exception):
@@ -193,25 +201,33 @@ def _where_in(items: list[yaml.Node], mark: yaml.Mark) -> str:
     return where
 
 
-def _json_read(path: Path, source: str) -> Any:
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        data = dict(pairs)
-        if len(data) < len(pairs):
-            names = [name for name, _ in pairs]
-            twice = sorted({name for name in names if names.count(name) > 1})
-            raise SeedError(
-                f"{path}: duplicate field(s) {', '.join(map(repr, twice))} in one "
-                "object (JSON would keep only the last)"
-            )
-        return data
+class DuplicateJsonField(ValueError):
+    """A JSON object that gives the same field twice."""
 
+
+def json_object_unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A `json.loads` object hook that refuses a field given twice."""
+    data = dict(pairs)
+    if len(data) < len(pairs):
+        names = [name for name, _ in pairs]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise DuplicateJsonField(
+            f"duplicate field(s) {', '.join(map(repr, twice))} in one object "
+            "(JSON would keep only the last)"
+        )
+    return data
+
+
+def _json_read(path: Path, source: str) -> Any:
     try:
-        return json.loads(source, object_pairs_hook=unique)
+        return json.loads(source, object_pairs_hook=json_object_unique)
+    except DuplicateJsonField as exc:
+        raise SeedError(f"{path}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise SeedError(f"{path}, line {exc.lineno}: invalid JSON ({exc.msg})") from exc
 
 
-def _where(path: Path, entry: Entry) -> str:
+def entry_where(path: Path, entry: Entry) -> str:
     key = entry.data.get("key") if isinstance(entry.data, dict) else None
     parts = [f"entry {entry.number}"]
     if entry.line:
@@ -244,14 +260,14 @@ def entries_validate(
     valid: list[Entry] = []
     for entry in entries:
         try:
-            data = _normalise_entry(entry.data, kinds, articles)
+            data = entry_normalise(entry.data, kinds=kinds, documents=articles)
         except ValueError as exc:
-            errors.append(f"{_where(path, entry)}: {exc}")
+            errors.append(f"{entry_where(path, entry)}: {exc}")
             continue
         entry = Entry(number=entry.number, line=entry.line, data=data)
         if entry.key in seen:
             errors.append(
-                f"{_where(path, entry)}: duplicate key (first used by entry "
+                f"{entry_where(path, entry)}: duplicate key (first used by entry "
                 f"{seen[entry.key]})"
             )
         seen.setdefault(entry.key, entry.number)
@@ -261,16 +277,28 @@ def entries_validate(
     return valid
 
 
-def _normalise_entry(
-    data: Any, kinds: set[str], articles: dict[str, Article]
+def entry_normalise(
+    data: Any,
+    *,
+    kinds: Collection[str],
+    documents: Mapping[str, Article | Document],
+    citations_required: bool = True,
 ) -> dict[str, Any]:
-    """Check one entry's fields and return them in a canonical shape."""
+    """Check one entry's fields and return them in a canonical shape.
+
+    Citations name a document in `documents` (the seed articles by file name,
+    or stored documents by source name) and must quote its text exactly.
+    Raises ValueError naming the field.
+    """
     if not isinstance(data, dict):
         raise ValueError("an event must be a mapping of fields")
-    missing = [name for name in REQUIRED_FIELDS if not data.get(name)]
+    required = [
+        name for name in REQUIRED_FIELDS if citations_required or name != "citations"
+    ]
+    missing = [name for name in required if not data.get(name)]
     if missing:
         raise ValueError(f"missing required field(s): {', '.join(missing)}")
-    unknown = set(data) - {*REQUIRED_FIELDS, "summary", "amounts", "entities"}
+    unknown = set(data) - {*REQUIRED_FIELDS, *OPTIONAL_FIELDS}
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
 
@@ -281,9 +309,9 @@ def _normalise_entry(
     if kind not in kinds:
         raise ValueError(f"unknown kind {kind!r} (known: {', '.join(sorted(kinds))})")
     modality = _text(data["modality"])
-    if modality not in Event.Modality.values:
+    if modality not in MODALITIES:
         raise ValueError(
-            f"unknown modality {modality!r} (known: {', '.join(Event.Modality.values)})"
+            f"unknown modality {modality!r} (known: {', '.join(MODALITIES)})"
         )
     title = _text(data["title"]).strip()
     if len(title) > 300:
@@ -298,6 +326,8 @@ def _normalise_entry(
         describe_edtf(edtf)
     except InvalidEdtf as exc:
         raise ValueError(f"date: {exc}") from exc
+    if len(date_text) > 200:
+        raise ValueError("date: text is longer than 200 characters")
 
     amounts = []
     for i, amount in enumerate(data.get("amounts") or [], start=1):
@@ -309,14 +339,23 @@ def _normalise_entry(
             raise ValueError(f"amount {i}: value is not a number") from exc
         if not value.is_finite() or value < 0:
             raise ValueError(f"amount {i}: value must be a non-negative number")
+        places = max(0, -value.normalize().as_tuple().exponent)
+        if places > AMOUNT_PLACES or value.adjusted() >= AMOUNT_DIGITS - AMOUNT_PLACES:
+            raise ValueError(
+                f"amount {i}: value must have at most {AMOUNT_PLACES} decimal "
+                f"places and {AMOUNT_DIGITS - AMOUNT_PLACES} digits before the point"
+            )
         currency = _text(amount.get("currency"))
         if not re.fullmatch(r"[A-Z]{3}", currency):
             raise ValueError(f"amount {i}: currency {currency!r} is not ISO 4217")
+        amount_text = _text(amount.get("text"))
+        if len(amount_text) > 200:
+            raise ValueError(f"amount {i}: text is longer than 200 characters")
         amounts.append(
             {
                 "value": format(value.normalize(), "f"),
                 "currency": currency,
-                "text": _text(amount.get("text")),
+                "text": amount_text,
                 "approximate": bool(amount.get("approximate", False)),
             }
         )
@@ -326,28 +365,27 @@ def _normalise_entry(
         if not isinstance(entity, dict) or not entity.get("name"):
             raise ValueError(f"entity {i}: needs a name")
         entity_kind = _text(entity.get("kind"))
-        if entity_kind not in Entity.Kind.values:
+        if entity_kind not in ENTITY_KINDS:
             raise ValueError(
                 f"entity {i}: unknown kind {entity_kind!r} "
-                f"(known: {', '.join(Entity.Kind.values)})"
+                f"(known: {', '.join(ENTITY_KINDS)})"
             )
-        entities.append(
-            {
-                "name": _text(entity["name"]).strip(),
-                "kind": entity_kind,
-                "role": _text(entity.get("role")),
-            }
-        )
+        entity_name, role = _text(entity["name"]).strip(), _text(entity.get("role"))
+        if len(entity_name) > 300:
+            raise ValueError(f"entity {i}: name is longer than 300 characters")
+        if len(role) > 50:
+            raise ValueError(f"entity {i}: role is longer than 50 characters")
+        entities.append({"name": entity_name, "kind": entity_kind, "role": role})
 
     citations = []
-    for i, citation in enumerate(data["citations"], start=1):
+    for i, citation in enumerate(data.get("citations") or [], start=1):
         if not isinstance(citation, dict):
             raise ValueError(f"citation {i}: must be a mapping")
         name, quote = _text(citation.get("document")), _text(citation.get("quote"))
-        if name not in articles:
+        if name not in documents:
             raise ValueError(f"citation {i}: unknown document {name!r}")
         try:
-            start, end = quote_locate(text=articles[name].text, quote=quote)
+            start, end = quote_locate(text=documents[name].text, quote=quote)
         except QuoteNotFound as exc:
             raise ValueError(f"citation {i}: {exc} {name}") from exc
         citations.append({"document": name, "quote": quote, "start": start, "end": end})

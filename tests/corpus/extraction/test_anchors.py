@@ -141,6 +141,17 @@ CONTEXT = [
         id="zh-paragraph-opening-year-dates-the-next-sentence",
     ),
     pytest.param(
+        "After ten years of development, the Example Medical Park has become a hub"
+        " for drug makers. More than 800 companies have settled in the park.",
+        ["2014/2024"],
+        id="after-n-years-of-development-dates-the-figures-that-follow",
+    ),
+    pytest.param(
+        "示例监管局自成立以来,已连续4年开展创新产品评审工作,累计将120个产品纳入目录。",
+        ["2020/2024"],
+        id="zh-for-n-consecutive-years",
+    ),
+    pytest.param(
         "公司今年首5個月錄得首筆營運收入,主要來自新藥在內地的銷售。",
         ["2024-01/2024-05"],
         id="zh-first-n-months",
@@ -197,3 +208,96 @@ def test_full_width_amount_keeps_the_source_text():
         "CNY",
     )
     assert text[amount.start : amount.end] == amount.text
+
+
+def _undated(text: str) -> list[tuple[str, bool]]:
+    """(EDTF, flagged as a guess) of each candidate, with no publication date."""
+    return [
+        (c.date.edtf, any("no publication date" in n for n in c.notes))
+        for c in extract_events(text, published_on=None)
+    ]
+
+
+WITHOUT_PUBLICATION_DATE = [
+    pytest.param(
+        "Example Bio raised 50 million yuan in a funding round in March 2024.\n"
+        "The regulator approved its first drug on July 1, the company said.",
+        [("2024-03", False), ("2024-07-01", True)],
+        id="month-day-takes-the-latest-year-stated",
+    ),
+    pytest.param(
+        "示例医药2023年营业收入增长两成,创下历史新高。\n"
+        "该公司新建的工厂于9月28日正式投产,年产能达到1亿片。",
+        [("2023", False), ("2023-09-28", True)],
+        id="zh-month-day-takes-the-latest-year-stated",
+    ),
+    pytest.param(
+        "到2030年,示例省将建成20家区域医疗中心,覆盖全部地级市。\n"
+        "示例医院于3月5日正式开诊,首日接诊患者超过2000人次。",
+        [("2030", False)],
+        id="zh-target-year-is-not-the-texts-year",
+    ),
+    pytest.param(
+        "与2022年相比,示例药企的海外收入增长三成。\n"
+        "该公司11月与一家欧洲药企签署了授权协议,首付款为2000万美元。",
+        [("2023-11", True)],
+        id="zh-comparison-base-lies-before-the-texts-year",
+    ),
+    pytest.param(
+        "Example Bio said yesterday that its drug, approved in 2023, reached"
+        " 2,000 hospitals.",
+        [("2023", False)],
+        id="yesterday-needs-the-day-and-stays-undated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WITHOUT_PUBLICATION_DATE)
+def test_without_publication_date_the_year_comes_from_context(text, expected):
+    assert _undated(text) == expected
+
+
+def test_a_date_from_a_guessed_year_is_less_confident():
+    text = "The regulator approved Example Bio's first drug on July 1, 2024.\n"
+    guessed_text = (
+        "In 2024, sales rose.\n"
+        "The regulator approved Example Bio's first drug on July 1."
+    )
+    sure = extract_events(text, published_on=None)[0]
+    guessed = extract_events(guessed_text, published_on=None)[-1]
+    assert guessed.date.edtf == sure.date.edtf == "2024-07-01"
+    assert guessed.confidence < sure.confidence
+
+
+AFTER_THE_NEWS = [
+    pytest.param(
+        "示例部门3月8日宣布,新一轮创新药目录调整工作已经完成,共有20个药品新增进入目录。"
+        "本次调整涉及肿瘤、罕见病等多个领域的药品。"
+        "本轮调整后,目录内药品总数达到3000种,其中西药1600种。",
+        [("2024-03-08", "示例部门"), ("2024-03-08", "本轮调整后")],
+        id="zh-state-after-this-round-takes-the-news-day",
+    ),
+    pytest.param(
+        "Example Agency said on March 8 that 20 drugs joined the national list."
+        " After this round, the list holds 3,000 drugs, including 1,600 western"
+        " medicines.",
+        [("2024-03-08", "Example Agency"), ("2024-03-08", "After this round")],
+        id="state-after-this-round-takes-the-news-day",
+    ),
+    pytest.param(
+        "示例部门在2024年完成了新一轮创新药目录调整工作,共有20个药品新增进入目录。"
+        "本轮调整后,目录内药品总数达到3000种,其中西药1600种。",
+        [("2024", "示例部门")],
+        id="zh-no-news-day-no-state-after-it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AFTER_THE_NEWS)
+def test_the_state_after_the_news_is_dated_by_the_news_day(text, expected):
+    candidates = extract_events(text, published_on=ANCHOR)
+    assert [
+        (c.date.edtf, c.quote[: len(q)])
+        for c, (_, q) in zip(candidates, expected, strict=False)
+    ] == expected
+    assert len(candidates) == len(expected)

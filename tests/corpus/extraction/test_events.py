@@ -99,6 +99,49 @@ CASES = [
         "forecast",
         "2030",
     ),
+    (
+        "chinese-target-without-a-kind-of-its-own-is-a-plan",
+        "到2028年，示例省医疗服务体系将更加完善，群众就医更加便捷。",
+        "plan",
+        "planned",
+        "2028",
+    ),
+    (
+        "figure-aimed-at-by-a-year-is-a-plan",
+        "The province aims to lift the share of GDP from its health sector to"
+        " 8 percent by 2027.",
+        "plan",
+        "planned",
+        "2027",
+    ),
+    (
+        "forecast-by-a-year-stays-a-figure",
+        "Analysts expect the market to become the largest in Asia by 2027.",
+        "market_figure",
+        "forecast",
+        "2027",
+    ),
+    (
+        "count-without-a-kind-is-a-figure",
+        "As of June 30, 2023, 120 hospitals in the province had joined the network.",
+        "market_figure",
+        "actual",
+        "2023-06-30",
+    ),
+    (
+        "chinese-count-without-a-kind-is-a-figure",
+        "截至2023年底，示例省共有三级医院86家，其中公立医院70家。",
+        "market_figure",
+        "actual",
+        "2023-12",
+    ),
+    (
+        "founding-with-a-product-code-stays-other",
+        "Founded in 2016, the company's lead candidate is EX-024.",
+        "other",
+        "actual",
+        "2016",
+    ),
 ]
 
 
@@ -195,3 +238,13 @@ def test_a_first_months_span_is_its_own_date_not_a_container(text, edtfs):
     candidates = extract_events(text, published_on=datetime.date(2024, 9, 20))
 
     assert {c.date.edtf for c in candidates} == edtfs
+
+
+def test_a_clause_that_only_attributes_takes_the_sentences_title():
+    text = (
+        "示例社北京3月8日电 (记者 王明)据示例部门8日消息,2023年度创新药目录"
+        "调整工作已结束,共有20个药品新增进入目录。"
+    )
+    candidates = extract_events(text, published_on=ANCHOR)
+    assert candidates
+    assert all(len(c.title) >= 8 and "消息" not in c.title for c in candidates)

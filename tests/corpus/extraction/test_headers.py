@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from corpus.extraction.headers import DocumentHeader, parse_date_string, parse_header
+from corpus.extraction.headers import (
+    NEXT_YEAR_NOTE,
+    DocumentHeader,
+    parse_date_string,
+    parse_header,
+)
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 D = datetime.date
@@ -435,6 +440,27 @@ BODY_DATE_CASES = [
         None,
         "",
         id="yearless-dateline-without-any-year-stays-undated",
+    ),
+    pytest.param(
+        "年度评审结束\n示例社上海1月12日电 (记者 赵亮)据示例部门12日消息,2024年全市"
+        "创新医疗器械评审工作已圆满结束,共有15个产品进入目录。\n",
+        D(2025, 1, 12),
+        NEXT_YEAR_NOTE,
+        id="zh-january-dateline-reporting-the-years-work-finished-is-next-year",
+    ),
+    pytest.param(
+        "Results day\n\n(Example Wire) Feb. 20 -- Example Health posted full-year"
+        " 2024 results on its website, with revenue up by a fifth on the year.\n",
+        D(2025, 2, 20),
+        NEXT_YEAR_NOTE,
+        id="february-dateline-with-full-year-results-is-next-year",
+    ),
+    pytest.param(
+        "计划发布\n示例社广州1月9日电 (记者 陈华)示例省卫生健康委9日发布2025年工作要点,"
+        "提出全年新建10家区域医疗中心。\n",
+        D(2025, 1, 9),
+        "day and month from the dateline; the year is the latest the text mentions",
+        id="zh-january-dateline-announcing-the-years-plan-stays-in-that-year",
     ),
 ]
 

@@ -49,6 +49,7 @@ RULE_TEXTS = [
     "over the weekend",
     "the same day, the following day",
     "three years ago, two weeks from now",
+    "after ten years of development",
     "the past three years, the next five months",
     "for about three months, more than a week, 18 months",
     "every year, quarterly reports, per month",

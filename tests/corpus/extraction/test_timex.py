@@ -245,6 +245,12 @@ DATE_CASES = [
     pytest.param("over the past three years, sales", JAN, "the past three years",
                  "DATE", "P3Y", "2022/2025", "interval",
                  id="past-n-years-ends-in-anchor-year"),
+    pytest.param("After ten years of development, the park", JAN,
+                 "After ten years of development", "DATE", "P10Y", "2015/2025",
+                 "interval", id="after-n-years-of-development"),
+    pytest.param("after 5 years of rapid growth, sales", JAN,
+                 "after 5 years of rapid growth", "DATE", "P5Y", "2020/2025",
+                 "interval", id="after-n-years-of-growth"),
     pytest.param("over the past six months", JAN, "the past six months",
                  "DATE", "P6M", "2024-07/2025-01", "interval", id="past-n-months"),
     pytest.param("in the next five years", JAN, "the next five years",
@@ -376,6 +382,7 @@ def test_datetime_splits_into_date_and_time_of_that_date() -> None:
 NEGATIVES = [
     pytest.param("a $36 billion contract", id="money-dollars"),
     pytest.param("a 250 billion yuan fund", id="money-yuan"),
+    pytest.param("after two years of treatment", id="after-n-years-of-treatment"),
     pytest.param("worth US$ 2020 million", id="money-year-like"),
     pytest.param("rose 50% on", id="percent-sign"),
     pytest.param("rose 13 percent on", id="percent-word"),
@@ -431,6 +438,37 @@ def test_without_anchor_relative_dates_have_no_edtf() -> None:
         ("yesterday", "XXXX-XX-XX", None),
         ("2023-09-04", "2023-09-04", "2023-09-04"),
     ]
+
+
+YEAR_ONLY_CASES = [
+    pytest.param(
+        "The plant opened on Dec. 20.", "Dec. 20", "2024-12-20", id="late-month-day"
+    ),
+    pytest.param(
+        "The plant opened on Jan. 3.", "Jan. 3", "2024-01-03", id="early-month-day"
+    ),
+    pytest.param("Sales doubled in June.", "June", "2024-06", id="month"),
+    pytest.param("Sales doubled last year.", "last year", "2023", id="last-year"),
+    pytest.param("Sales doubled this year.", "this year", "2024", id="this-year"),
+    pytest.param("Sales doubled in 2019.", "2019", "2019", id="explicit-year"),
+    pytest.param("销售额11月增长两成。", "11月", "2024-11", id="zh-month"),
+    pytest.param("该项目于3月5日开工。", "3月5日", "2024-03-05", id="zh-month-day"),
+    pytest.param("去年销售额增长两成。", "去年", "2023", id="zh-last-year"),
+    pytest.param(
+        "The firm said yesterday it would expand.", "yesterday", None, id="yesterday"
+    ),
+    pytest.param(
+        "The firm said on Friday it would expand.", "Friday", None, id="weekday"
+    ),
+    pytest.param("Sales doubled last month.", "last month", None, id="last-month"),
+    pytest.param("该院昨日开诊。", "昨日", None, id="zh-yesterday"),
+]
+
+
+@pytest.mark.parametrize(("text", "phrase", "edtf"), YEAR_ONLY_CASES)
+def test_a_year_from_context_dates_only_what_needs_no_day(text, phrase, edtf) -> None:
+    found = [t for t in tag_dates(text, year=2024) if t.text == phrase]
+    assert [t.edtf for t in found] == [edtf]
 
 
 def test_results_are_sorted_and_non_overlapping() -> None:

@@ -45,10 +45,23 @@ CASES = [
     ),
     pytest.param(
         LONG_ZH,
-        "市卫生健康委与三家医院签署合作协议,共同建设区域医学影像中心,"
-        "计划在两年内覆盖全市所有社区卫生服务中心,并逐步向周边县区开放远程会诊服务,"
-        "提升基层医疗机构的诊断能力和服务水平…",
+        "市卫生健康委与三家医院签署合作协议,共同建设区域医学影像中心…",
         id="long-zh-cut-at-punctuation",
+    ),
+    pytest.param(
+        "Example Biotech (HKEX: 1234) raised US$50 million in a share sale (IPO).",
+        "Example Biotech raised US$50 million in a share sale",
+        id="bracketed-asides-removed",
+    ),
+    pytest.param(
+        "And become the largest market for medical robots in Asia by 2030.",
+        "Become the largest market for medical robots in Asia by 2030",
+        id="leading-connective-removed",
+    ),
+    pytest.param(
+        "示例药业(688000)宣布,其自主研发的创新药获得国家药监局批准上市。",
+        "示例药业宣布,其自主研发的创新药获得国家药监局批准上市",
+        id="zh-stock-code-removed",
     ),
 ]
 

@@ -78,7 +78,7 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("timeline", "0011_document_curation")]
+    dependencies = [("timeline", "0013_public_changes_and_entity_slugs")]
 
     operations = [
         migrations.AddIndex(
