@@ -168,7 +168,7 @@ def test_full_text_tables_follow_inserts_updates_and_deletes():
 @pytest.mark.requires_sqlite
 def test_full_text_triggers_exist():
     """A migration that rebuilds the event or citation table on SQLite (some
-    ALTERs do) drops its triggers: this fails until 0012's are recreated."""
+    ALTERs do) drops its triggers: this fails until 0014's are recreated."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         triggers = {row[0] for row in cursor.fetchall()}

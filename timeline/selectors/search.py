@@ -12,7 +12,7 @@ Either way the exact filter is still applied, so the results are the same;
 the candidates only choose the plan.
 
 On SQLite text candidates come from the FTS5 trigram tables of migration
-0012: any substring of three characters or more, in any script; shorter
+0014: any substring of three characters or more, in any script; shorter
 text (and any text on PostgreSQL, whose `q` has its own GIN plan) has no
 candidates here.
 """
