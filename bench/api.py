@@ -35,7 +35,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
+# The repository's venv; a worktree without one runs the bench's own Python.
 PYTHON = REPO / ".venv" / "bin" / "python"
+if not PYTHON.exists():
+    PYTHON = Path(sys.executable)
 GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
 DATASETTE_VENV = REPO / "bench" / ".venv-datasette"
 DATASETTE_VERSION = "0.65.5"

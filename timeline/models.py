@@ -133,6 +133,16 @@ def derived_date_values(edtf: str) -> dict[str, Any]:
     }
 
 
+# The changelist's filters and sortable columns with an index in date order.
+ADMIN_FILTER_COLUMNS = (
+    ("kind", "kind_only"),
+    ("modality", "modality"),
+    ("origin", "origin"),
+    ("date_precision", "precision"),
+    ("title", "title"),
+)
+
+
 class Event(models.Model):
     class Modality(models.TextChoices):
         ACTUAL = "actual", "Actual"
@@ -281,6 +291,17 @@ class Event(models.Model):
             ),
         ]
         indexes = [
+            # The default ordering, alone and after each list filter's
+            # column: a changelist page is an index range read, a rare value
+            # is found without a scan (the admin, timeline.admin).
+            models.Index(fields=["date_lower", "date_upper", "id"], name="event_dates"),
+            *(
+                models.Index(
+                    fields=[column, "date_lower", "date_upper", "id"],
+                    name=f"event_{name}_dates",
+                )
+                for column, name in ADMIN_FILTER_COLUMNS
+            ),
             models.Index(
                 fields=["status", "date_lower", "date_upper", "id"],
                 name="event_status_dates",
@@ -289,6 +310,13 @@ class Event(models.Model):
                 fields=["kind", "status", "date_lower"], name="event_kind_dates"
             ),
             models.Index(fields=["date_upper"], name="event_date_upper"),
+            # The review queue's order (awaiting_review; SQLite sorts NULLs first).
+            models.Index(
+                fields=["status", "submitted_at", "created_at", "id"],
+                name="event_review_queue",
+            ),
+            # Counting a year's events (the admin's year filter) from its end.
+            models.Index(fields=["date_upper", "date_lower"], name="event_upper_lower"),
             models.Index(
                 fields=["date_precision", "date_span_days"], name="event_span"
             ),
@@ -330,6 +358,11 @@ class EventEntity(models.Model):
             models.UniqueConstraint(
                 fields=["event", "entity", "role"], name="event_entity_unique_role"
             )
+        ]
+        indexes = [
+            # An entity's events from the index alone: its admin count and the
+            # API's entity= candidates.
+            models.Index(fields=["entity", "event"], name="event_entity_by_entity"),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +424,18 @@ class Citation(models.Model):
             models.UniqueConstraint(
                 fields=["event", "document", "start", "end"],
                 name="citation_unique_span",
+            ),
+        ]
+        indexes = [
+            # A document's cited spans in text order (its admin page).
+            models.Index(
+                fields=["document", "start", "id"], name="citation_document_start"
+            ),
+            # The few sources waiting for an editor (the review queue).
+            models.Index(
+                fields=["created_at", "id"],
+                condition=Q(needs_review=True),
+                name="citation_flagged",
             ),
         ]
 

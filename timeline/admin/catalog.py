@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.admin import EstimatedCountPaginator
 from timeline.admin.forms import CitationForm
-from timeline.models import Amount, Citation, Entity, EventKind
+from timeline.models import Amount, Citation, Entity, EventEntity, EventKind
 from timeline.services import revisions
 from timeline.services.entities import entity_merge
 
@@ -85,10 +86,19 @@ class EntityAdmin(PublicCatalogMixin, BigTableMixin, SimpleHistoryAdmin):
         )
 
     def get_queryset(self, request):
+        # A correlated subquery, computed for the page's rows only (the
+        # paginator reads them by id); a COUNT over the join grouped the table.
+        events = (
+            EventEntity.objects.filter(entity=OuterRef("pk"))
+            .order_by()
+            .values("entity")
+            .annotate(n=Count("event", distinct=True))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(event_total=Count("event_roles__event", distinct=True))
+            .annotate(event_total=Coalesce(Subquery(events), 0))
         )
 
     @admin.display(description="aliases")

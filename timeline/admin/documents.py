@@ -24,6 +24,8 @@ from timeline.selectors import Span, citation_count, highlight_spans
 from timeline.services import documents as document_services
 from timeline.services.ingest import IngestError, documents_ingest
 
+CITATIONS_SHOWN = 200
+
 
 class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
     list_display = [*DocumentAdmin.list_display, "citation_count"]
@@ -220,11 +222,29 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
         )
 
     def _citations(self, obj: Document) -> list[Citation]:
+        """The first CITATIONS_SHOWN citations in text order: a document cited
+        by thousands of events renders a page, not all of them."""
         if not hasattr(obj, "_admin_citations"):
             obj._admin_citations = list(
-                obj.citations.select_related("event").order_by("start", "id")
+                obj.citations.select_related("event").order_by("start", "id")[
+                    :CITATIONS_SHOWN
+                ]
             )
         return obj._admin_citations
+
+    def _more_citations(self, obj: Document) -> str:
+        total = getattr(obj, "citation_total", 0)
+        if total <= CITATIONS_SHOWN:
+            return ""
+        url = reverse("admin:timeline_citation_changelist")
+        return format_html(
+            '<p class="more-citations">The first {} of {} citations; '
+            '<a href="{}?document__id__exact={}">all of them</a>.</p>',
+            CITATIONS_SHOWN,
+            total,
+            url,
+            obj.pk,
+        )
 
     @admin.display(description="citations", ordering="citation_total")
     def citation_count(self, obj: Document) -> int:
@@ -242,8 +262,9 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
             for c in self._citations(obj)
         ]
         return format_html(
-            '<div class="cited-text" style="white-space:pre-wrap;max-width:60em;'
+            '{}<div class="cited-text" style="white-space:pre-wrap;max-width:60em;'
             'line-height:1.6">{}</div>',
+            self._more_citations(obj),
             highlight_spans(obj.text, spans),
         )
 
@@ -255,7 +276,8 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
         if not seen:
             return "No event cites this document yet."
         return format_html(
-            "<ul style='margin-left:0'>{}</ul>",
+            "{}<ul style='margin-left:0'>{}</ul>",
+            self._more_citations(obj),
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> — {} ({})</li>',
@@ -278,6 +300,13 @@ admin.site.register(Document, CitedDocumentAdmin)
 
 class GuardedPublisherAdmin(PublicCatalogMixin, PublisherAdmin):
     """A publisher's name shows on every published source it published."""
+
+    list_display = [*PublisherAdmin.list_display, "events_link"]
+
+    @admin.display(description="events")
+    def events_link(self, obj: Publisher) -> str:
+        url = reverse("admin:timeline_event_changelist")
+        return format_html('<a href="{}?publisher={}">events</a>', url, obj.pk)
 
 
 admin.site.unregister(Publisher)

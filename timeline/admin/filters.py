@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER
 from corpus.models import Publisher
 from timeline.models import Citation, Event
+from timeline.selectors import search
 
 MAX_YEARS = 150
+MAX_PUBLISHERS = 100
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -21,15 +23,25 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        bounds = Event.objects.aggregate(
-            low=Min("date_lower", filter=~Q(date_lower=OPEN_LOWER)),
-            high=Max("date_upper", filter=~Q(date_upper=OPEN_UPPER)),
+        # The first and last bounded days, each read from the end of an index
+        # (event_dates, event_date_upper): a MIN/MAX with a filter scanned all.
+        low = (
+            Event.objects.filter(date_lower__gt=OPEN_LOWER)
+            .order_by("date_lower")
+            .values_list("date_lower", flat=True)
+            .first()
         )
-        if bounds["low"] is None or bounds["high"] is None:
+        high = (
+            Event.objects.filter(date_upper__lt=OPEN_UPPER)
+            .order_by("-date_upper")
+            .values_list("date_upper", flat=True)
+            .first()
+        )
+        if low is None or high is None:
             return []
-        high = bounds["high"].year
-        low = max(bounds["low"].year, high - MAX_YEARS)
-        return [(str(y), str(y)) for y in range(high, low - 1, -1)]
+        high_year = high.year
+        low_year = max(low.year, high_year - MAX_YEARS)
+        return [(str(y), str(y)) for y in range(high_year, low_year - 1, -1)]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -50,21 +62,28 @@ class PublisherFilter(admin.SimpleListFilter):
     parameter_name = "publisher"
 
     def lookups(self, request, model_admin):
-        return [
-            (str(pk), name) for pk, name in Publisher.objects.values_list("pk", "name")
-        ]
+        # Thousands of links in the sidebar cost a second to render: past
+        # MAX_PUBLISHERS only the chosen one shows, and the publishers' list
+        # links each publisher's events (GuardedPublisherAdmin).
+        publishers = Publisher.objects.order_by("name").values_list("pk", "name")
+        listed = list(publishers[: MAX_PUBLISHERS + 1])
+        if len(listed) > MAX_PUBLISHERS:
+            value = self.value()
+            chosen = (
+                publishers.filter(pk=int(value)) if value and value.isdigit() else []
+            )
+            listed = list(chosen)
+        return [(str(pk), name) for pk, name in listed]
 
     def queryset(self, request, queryset):
         value = self.value()
         if not value or not value.isdigit():
             return queryset
-        return queryset.filter(
-            Exists(
-                Citation.objects.filter(
-                    event=OuterRef("pk"), document__publisher_id=int(value)
-                )
-            )
+        citations = Citation.objects.filter(document__publisher_id=int(value))
+        queryset = search.narrowed(
+            queryset, citations.values_list("event_id", flat=True)
         )
+        return queryset.filter(Exists(citations.filter(event=OuterRef("pk"))))
 
 
 class MergedFilter(admin.SimpleListFilter):

@@ -13,7 +13,7 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core import validators
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.functional import lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -27,6 +27,7 @@ from timeline.selectors import (
     document_queryset,
     entity_queryset,
     publisher_queryset,
+    search,
 )
 
 DATE_MATCHES = ("overlaps", "within")
@@ -58,7 +59,8 @@ DATE_MATCH_HELP = (
 Q_HELP = (
     "Text search over title, summary, quotes and entity names (PostgreSQL "
     "full-text search in websearch syntax on PostgreSQL; case-insensitive "
-    "substring match on SQLite)."
+    "substring match on SQLite, through its FTS5 trigram index for text of "
+    "three characters or more)."
 )
 UPDATED_SINCE_HELP = (
     "ISO 8601 date-time (`2024-05-01T08:00:00Z`; without an offset, UTC): "
@@ -425,10 +427,13 @@ class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
     def filter_noop(self, queryset, name, value):
         return queryset
 
+    # Each relation filter starts from its small side when it is small
+    # (timeline.selectors.search); the EXISTS keeps the result exact.
+
     def filter_entity(self, queryset, name, value):
-        return queryset.filter(
-            Exists(EventEntity.objects.filter(event=OuterRef("pk"), entity=value))
-        )
+        links = EventEntity.objects.filter(entity=value)
+        queryset = search.narrowed(queryset, links.values_list("event_id", flat=True))
+        return queryset.filter(Exists(links.filter(event=OuterRef("pk"))))
 
     @property
     def citations(self) -> QuerySet[Citation]:
@@ -436,16 +441,17 @@ class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
         return citation_queryset(public=not self.can_see_unpublished)
 
     def filter_document(self, queryset, name, value):
-        return queryset.filter(
-            Exists(self.citations.filter(event=OuterRef("pk"), document=value))
-        )
+        return self._citing(queryset, self.citations.filter(document=value))
 
     def filter_publisher(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                self.citations.filter(event=OuterRef("pk"), document__publisher=value)
-            )
+        return self._citing(queryset, self.citations.filter(document__publisher=value))
+
+    def _citing(self, queryset, citations: QuerySet[Citation]) -> QuerySet:
+        """Events with one of `citations`."""
+        queryset = search.narrowed(
+            queryset, citations.values_list("event_id", flat=True)
         )
+        return queryset.filter(Exists(citations.filter(event=OuterRef("pk"))))
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -481,12 +487,9 @@ class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
                 .values("event_id")
             )
             return queryset.filter(pk__in=own.union(quotes, names))
-        own = Q(title__icontains=value) | Q(summary__icontains=value)
-        quotes = self.citations.filter(event=OuterRef("pk"), quote__icontains=value)
-        names = EventEntity.objects.filter(
-            event=OuterRef("pk"), entity__name__icontains=value
+        return search.events_with_text(
+            queryset, value, fields=["title", "summary"], quotes=self.citations
         )
-        return queryset.filter(own | Exists(quotes) | Exists(names))
 
 
 class DocumentFilterSet(VisibleIdsMixin, filters.FilterSet):

@@ -69,9 +69,9 @@ def publisher_queryset(*, user: Any = None) -> QuerySet[Publisher]:
     """Publishers `user` may read: the public sees those of public documents."""
     if user_can_see_unpublished(user):
         return Publisher.objects.all()
-    return Publisher.objects.filter(
-        pk__in=document_queryset(user=user).values("publisher_id")
-    )
+    # EXISTS: looking one publisher up reads its own documents, not all.
+    documents = document_queryset(user=user).filter(publisher=OuterRef("pk"))
+    return Publisher.objects.filter(Exists(documents))
 
 
 def entity_queryset(*, user: Any = None) -> QuerySet[Entity]:
