@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+import cn2an
+
 from corpus.extraction.amounts_lexicon import (
     CN_ANCHOR_RE,
     CN_APPROX_RE,
@@ -70,22 +72,11 @@ def _decimal(number: str) -> Decimal:
 
 
 def _cn_numeral(s: str) -> int:
-    """Value of a Chinese numeral such as 三千万 or 一亿五千万."""
-    above_yi = above_wan = below_wan = digit = 0
-    for ch in s:
-        if ch in CN_DIGITS:
-            digit = CN_DIGITS[ch]
-        elif ch == "万":
-            above_wan += (below_wan + digit or 1) * 10**4
-            below_wan = digit = 0
-        elif ch == "亿":
-            # 万亿 arrives here with the 万 part already scaled.
-            above_yi += (above_wan + below_wan + digit or 1) * 10**8
-            above_wan = below_wan = digit = 0
-        else:
-            below_wan += (digit or 1) * CN_UNITS[ch]
-            digit = 0
-    return above_yi + above_wan + below_wan + digit
+    """Value of a Chinese numeral such as 三千万 or 一亿五千万 (cn2an); a unit
+    alone (万) is one of it."""
+    if s[0] in CN_UNITS and s[0] != "十":
+        s = "一" + s
+    return int(cn2an.cn2an(s, "smart"))
 
 
 def _scaled(number: Decimal, scale: Decimal) -> Decimal:

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+import cn2an
+
 from corpus.extraction import timex_common as c
 from corpus.extraction.timex_common import Cand, Ctx
 
@@ -42,18 +44,10 @@ def cn_int(s: str) -> float | None:
         if all(ch in _DIGITS for ch in s):
             return int("".join(str(_DIGITS[ch]) for ch in s))
         return None
-    total, rest = 0, s
-    if "百" in rest:
-        head, rest = rest.split("百", 1)
-        total += (_DIGITS.get(head, 1) if head else 1) * 100
-    if "十" in rest:
-        head, rest = rest.split("十", 1)
-        total += (_DIGITS.get(head, 1) if head else 1) * 10
-    if rest:
-        if rest not in _DIGITS:
-            return None
-        total += _DIGITS[rest]
-    return total
+    try:
+        return int(cn2an.cn2an(s, "smart"))
+    except ValueError:  # not a numeral cn2an knows
+        return None
 
 
 def _num(s: str) -> int:
