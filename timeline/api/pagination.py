@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor
 from rest_framework.utils.urls import replace_query_param
 
+from timeline import selectors
 from timeline.models import Event
 from timeline.selectors import ORDERINGS, Ordering
 
@@ -272,3 +273,22 @@ def page_of(
         if has_previous
         else None,
     )
+
+
+def filtered_event_page(
+    request, filterset, ordering: Ordering, size: int, *, public: bool
+) -> tuple[list[dict[str, Any]], str | None, str | None]:
+    """The page of `filterset`'s events that `?cursor=` asks for, as rows
+    (`selectors.event_rows_by_ids`), with its `next` and `previous` links: one
+    keyset read of size + 1 keys, then the page's rows by id."""
+    position = page_position(request.GET.get("cursor"), ordering)
+    keys = selectors.event_page_ids(
+        filterset.qs,
+        ordering=position.read_ordering,
+        limit=size + 1,
+        after=position.key,
+        overlap_from=filterset.overlap_from,
+    )
+    page, next_url, previous_url = page_of(request, position, keys, size, key=tuple)
+    rows = selectors.event_rows_by_ids((key[-1] for key in page), public=public)
+    return rows, next_url, previous_url

@@ -412,21 +412,8 @@ class EventViewSet(ConditionalGetMixin, KnownParametersMixin, viewsets.GenericVi
         if export is not None:
             return self.export(filterset, ordering, request.accepted_renderer)
         size = pagination.parse_page_size(request.query_params.get("page_size"))
-        position = pagination.page_position(
-            request.query_params.get("cursor"), ordering
-        )
-        keys = selectors.event_page_ids(
-            filterset.qs,
-            ordering=position.read_ordering,
-            limit=size + 1,
-            after=position.key,
-            overlap_from=filterset.overlap_from,
-        )
-        page, next_url, previous_url = pagination.page_of(
-            request, position, keys, size, key=tuple
-        )
-        rows = selectors.event_rows_by_ids(
-            (key[-1] for key in page), public=not filterset.can_see_unpublished
+        rows, next_url, previous_url = pagination.filtered_event_page(
+            request, filterset, ordering, size, public=not filterset.can_see_unpublished
         )
         prefix = event_url_prefix(request)
         return Response(

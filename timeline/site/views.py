@@ -99,20 +99,9 @@ def event_list_page(
 ) -> EventListPage:
     """One keyset page of the filtered events, as the API pages them; a bad
     cursor raises DRF's ValidationError naming `cursor`."""
-    position = pagination.page_position(
-        request.GET.get("cursor"), selectors.ORDERINGS["date"]
+    rows, next_url, previous_url = pagination.filtered_event_page(
+        request, filterset, selectors.ORDERINGS["date"], size, public=True
     )
-    keys = selectors.event_page_ids(
-        filterset.qs,
-        ordering=position.read_ordering,
-        limit=size + 1,
-        after=position.key,
-        overlap_from=filterset.overlap_from,
-    )
-    page, next_url, previous_url = pagination.page_of(
-        request, position, keys, size, key=tuple
-    )
-    rows = selectors.event_rows_by_ids((key[-1] for key in page), public=True)
     return EventListPage(rows, next_url, previous_url is not None, previous_url)
 
 
