@@ -65,7 +65,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
+
+    # A database built before the newest migrations gets them (on the copy).
+    call_command("migrate", verbosity=0)
 
     from corpus.extraction.articles import analyse_article
     from timeline.services.ingest import documents_ingest

@@ -276,3 +276,20 @@ def long_kind():
 )
 def test_the_span_is_derived_with_the_other_date_fields(make_event, edtf, span):
     assert make_event(edtf).date_span_days == span
+
+
+@pytest.mark.requires_sqlite
+def test_the_longest_interval_is_read_from_the_span_index_alone():
+    # Other indexes lead with date_precision too; without statistics SQLite
+    # once chose one of them and read every interval event.
+    from django.db import connection
+
+    from timeline.selectors.pages import SPAN_INDEX, _longest_interval_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN " + _longest_interval_sql(connection), ["interval"]
+        )
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert f"COVERING INDEX {SPAN_INDEX}" in plan
