@@ -1,11 +1,10 @@
 """`manage.py import_events FILE`: bulk import of curated events (JSONL or CSV)."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from timeline.management.progress import progress_write, stream_is_tty
+from timeline.management.progress import progress_bar
 from timeline.services.imports import FORMATS, ImportFailed, events_import
 
 
@@ -43,26 +42,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        show_progress = stream_is_tty(self.stdout)
-
-        def progress(records: int, done: int, total: int) -> None:
-            if show_progress:
-                progress_write(done, total, f"{records:,} events")
-
         try:
-            report = events_import(
-                path=options["file"],
-                fmt=options["format"],
-                batch_size=options["batch_size"],
-                atomic=options["atomic"],
-                dry_run=options["dry_run"],
-                on_progress=progress,
-            )
+            with progress_bar(self.stdout) as draw:
+                report = events_import(
+                    path=options["file"],
+                    fmt=options["format"],
+                    batch_size=options["batch_size"],
+                    atomic=options["atomic"],
+                    dry_run=options["dry_run"],
+                    on_progress=lambda records, done, total: draw(
+                        done, total, f"{records:,} events"
+                    ),
+                )
         except ImportFailed as exc:
             raise CommandError(f"import_events: {exc}") from exc
-        finally:
-            if show_progress:
-                sys.stdout.write("\n")
         for line in report.lines():
             self.stdout.write(line)
         if report.errors:

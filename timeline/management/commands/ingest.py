@@ -2,7 +2,6 @@
 
 import getpass
 import socket
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +10,7 @@ from timeline.management.commands.extract import (
     add_article_arguments,
     article_options,
 )
-from timeline.management.progress import progress_write, stream_is_tty
+from timeline.management.progress import progress_bar
 from timeline.services.ingest import IngestError, documents_ingest
 
 HTML_GLOBS = ("*.html", "*.htm")
@@ -56,27 +55,21 @@ class Command(BaseCommand):
         paths, published_on = article_options(
             {**options, "files": [*options["files"], *pages]}
         )
-        show_progress = stream_is_tty(self.stdout)
-
-        def progress(number: int, total: int, path: Path) -> None:
-            if show_progress:
-                progress_write(number, total, f"{number}/{total} {path.name[:40]:<40}")
-
         try:
-            report = documents_ingest(
-                paths=paths,
-                published_on=published_on,
-                url=options["url"],
-                on_progress=progress,
-                atomic=options["atomic"],
-                invoked_by=_invoked_by(),
-                arguments=_arguments(options, len(paths)),
-            )
+            with progress_bar(self.stdout) as draw:
+                report = documents_ingest(
+                    paths=paths,
+                    published_on=published_on,
+                    url=options["url"],
+                    on_progress=lambda number, total, path: draw(
+                        number, total, f"{number}/{total} {path.name[:40]:<40}"
+                    ),
+                    atomic=options["atomic"],
+                    invoked_by=_invoked_by(),
+                    arguments=_arguments(options, len(paths)),
+                )
         except IngestError as exc:
             raise CommandError(f"ingest: nothing was written.\n{exc}") from exc
-        finally:
-            if show_progress:
-                sys.stdout.write("\n")
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(f"Recorded as ingest run {report.run.pk}.")
