@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from corpus.slugs import unique_slug
 from timeline.models import Entity
 from timeline.services.revisions import catalog_change_check
 
@@ -19,56 +20,8 @@ def entity_get_or_create(*, name: str, kind: str, reason: str) -> Entity:
     A curator who renames an entity keeps the old name as an alias, so imports
     that still use the old name link to the same entity instead of a new one.
     """
-    name = name.strip()[:300]
-    entity = Entity.objects.filter(name=name, kind=kind).first()
-    if entity is not None:
-        return entity
-    # The text filter narrows the scan on both SQLite and PostgreSQL; the exact
-    # check in Python avoids substring false positives.
-    for candidate in Entity.objects.filter(kind=kind, aliases__icontains=name):
-        if name in (candidate.aliases or []):
-            return candidate
-    return _entity_create(name=name, kind=kind, reason=reason)
-
-
-def _entity_create(*, name: str, kind: str, reason: str) -> Entity:
-    entity = Entity(name=name, kind=kind)
-    entity._change_reason = reason
-    # The database refuses a duplicate name (the callers looked it up first).
-    entity.full_clean(validate_unique=False, validate_constraints=False)
-    entity.save()
-    return entity
-
-
-class EntityCache:
-    """`entity_get_or_create` for a run of many mentions (an ingest run).
-
-    Each name is looked up once per run, and curators' aliases are read once
-    (a few rows) instead of searched for every new name.
-    """
-
-    def __init__(self) -> None:
-        self._found: dict[tuple[str, str], Entity] = {}
-        self._aliases: dict[tuple[str, str], Entity] | None = None
-
-    def get_or_create(self, *, name: str, kind: str, reason: str) -> Entity:
-        name = name.strip()[:300]
-        key = (name, kind)
-        entity = self._found.get(key)
-        if entity is None:
-            entity = Entity.objects.filter(name=name, kind=kind).first()
-        if entity is None:
-            if self._aliases is None:
-                self._aliases = {
-                    (alias, aliased.kind): aliased
-                    for aliased in Entity.objects.exclude(aliases=[])
-                    for alias in aliased.aliases or []
-                }
-            entity = self._aliases.get(key) or _entity_create(
-                name=name, kind=kind, reason=reason
-            )
-        self._found[key] = entity
-        return entity
+    found = entities_get_or_create(wanted=[(name, kind)], reason=reason)
+    return found[name.strip()[:300], kind]
 
 
 def entities_get_or_create(
@@ -76,7 +29,7 @@ def entities_get_or_create(
 ) -> dict[tuple[str, str], Entity]:
     """`entity_get_or_create` for many (name, kind) pairs in a few queries: one
     for the names, one for the aliased entities of those kinds, one (with
-    history) creating the rest."""
+    history) creating the rest, each with a slug of its own."""
     wanted = {(name.strip()[:300], kind) for name, kind in wanted}
     found: dict[tuple[str, str], Entity] = {}
     for entity in Entity.objects.filter(name__in={name for name, _ in wanted}):
@@ -89,13 +42,38 @@ def entities_get_or_create(
             for alias in candidate.aliases or []:
                 if (alias, candidate.kind) in missing:
                     found.setdefault((alias, candidate.kind), candidate)
-    new = [Entity(name=name, kind=kind) for name, kind in wanted - found.keys()]
+    new = [Entity(name=name, kind=kind) for name, kind in sorted(wanted - found.keys())]
+    taken: set[str] = set()
     for entity in new:
+        # bulk_create skips save(), which fills the slug; two new names may
+        # want the same one ("Hengrui" as a company and as a programme).
+        entity.slug = unique_slug(
+            Entity, entity.name, fallback=Entity.slug_fallback, taken=taken
+        )
+        taken.add(entity.slug)
         # Unique by name and kind: the first query showed these are missing.
         entity.full_clean(validate_unique=False, validate_constraints=False)
     for entity in bulk_create_with_history(new, Entity, default_change_reason=reason):
         found[entity.name, entity.kind] = entity
     return found
+
+
+class EntityCache:
+    """`entities_get_or_create` for a run of many mentions (an ingest run):
+    each (name, kind) is looked up once per run."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], Entity] = {}
+
+    def get_many(
+        self, wanted: Iterable[tuple[str, str]], *, reason: str
+    ) -> list[Entity]:
+        """The entities for `wanted`, in order (a few queries for new names)."""
+        keys = [(name.strip()[:300], kind) for name, kind in wanted]
+        missing = {key for key in keys if key not in self._found}
+        if missing:
+            self._found.update(entities_get_or_create(wanted=missing, reason=reason))
+        return [self._found[key] for key in keys]
 
 
 def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:

@@ -42,7 +42,7 @@ from corpus.extraction.headers import parse_header
 from corpus.models import Document, IngestRun, Publisher, text_sha256
 from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 from corpus.webpages import is_html_name, read_web_page
-from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
+from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import EntityCache
 from timeline.services.loading import fingerprint_of
 from timeline.services.matching import matching_event
@@ -537,12 +537,10 @@ def _create_event(
         )
         for amount in candidate.amounts
     ]
-    linked: dict[int, Entity] = {}
-    for mention in candidate.entities:
-        entity = entities.get_or_create(
-            name=mention.name, kind=mention.kind, reason=CHANGE_REASON
-        )
-        linked.setdefault(entity.pk, entity)
+    found = entities.get_many(
+        ((m.name, m.kind) for m in candidate.entities), reason=CHANGE_REASON
+    )
+    linked = {entity.pk: entity for entity in found}  # each entity once
     roles = [EventEntity(event=event, entity=e, role="") for e in linked.values()]
     # What the extractor proposed: re-dating leaves the event alone once a
     # person changed any of it.
