@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from corpus.extraction.events import EventCandidate
-from timeline.models import Amount, Citation, Entity, Event, EventEntity, EventKind
+from timeline.models import Amount, Citation, Entity, Event, EventEntity
 from timeline.selectors.pages import longest_interval_days
 
 MATCH_THRESHOLD = 0.5
@@ -226,18 +226,9 @@ def match_score(candidate: Facts, event: Facts) -> float:
     return score
 
 
-def matching_event(
-    candidate: EventCandidate, kind_id: int | None = None
-) -> Event | None:
-    """The event on the timeline that states the same fact, if any.
-
-    `kind_id` is the id of the candidate's kind (looked up when not given).
-    """
-    if kind_id is None:
-        kind_id = EventKind.objects.filter(slug=candidate.kind).values("id")[:1]
-        kind_id = kind_id[0]["id"] if kind_id else None
-        if kind_id is None:
-            return None
+def matching_event(candidate: EventCandidate, *, kind_id: int) -> Event | None:
+    """The event of kind `kind_id` (the candidate's) on the timeline that states
+    the same fact, if any."""
     pool = candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
     if not pool:
         return None
