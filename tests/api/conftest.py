@@ -62,30 +62,33 @@ def api() -> APIClient:
     return APIClient()
 
 
+def dated_event(
+    edtf: str = "2023-09-04",
+    *,
+    kind: str = "deal",
+    status: str = Event.Status.PUBLISHED,
+    sources: int = 0,
+    entity=None,
+    **kwargs,
+) -> Event:
+    """An event of `kind` dated `edtf` (published unless told), with `sources`
+    citations and, if given, `entity` as its buyer."""
+    event = EventFactory(
+        date_edtf=edtf,
+        kind=EventKindFactory(slug=kind),
+        status=status,
+        **kwargs,
+    )
+    for i in range(sources):
+        CitationFactory(event=event, sentence=i % 4)
+    if entity is not None:
+        EventEntity.objects.create(event=event, entity=entity, role="buyer")
+    return event
+
+
 @pytest.fixture
 def make_event(db):
-    def make(
-        edtf: str = "2023-09-04",
-        *,
-        kind: str = "deal",
-        status: str = Event.Status.PUBLISHED,
-        sources: int = 0,
-        entity=None,
-        **kwargs,
-    ) -> Event:
-        event = EventFactory(
-            date_edtf=edtf,
-            kind=EventKindFactory(slug=kind),
-            status=status,
-            **kwargs,
-        )
-        for i in range(sources):
-            CitationFactory(event=event, sentence=i % 4)
-        if entity is not None:
-            EventEntity.objects.create(event=event, entity=entity, role="buyer")
-        return event
-
-    return make
+    return dated_event
 
 
 @pytest.fixture

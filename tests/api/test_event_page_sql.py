@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from corpus.dates import describe_edtf
+from tests.api.conftest import dated_event
 from tests.factories import (
     AmountFactory,
     CitationFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     EntityFactory,
     EventEntityFactory,
 )
+from tests.shared_rows import shared_rows
 from timeline import selectors
 from timeline.api.filters import EventFilterSet, parse_window_value
 from timeline.api.serializers import (
@@ -30,7 +32,6 @@ from timeline.api.serializers import (
     event_representation,
     event_url_prefix,
 )
-from timeline.models import Event, EventKind
 from timeline.selectors import pages
 
 pytestmark = pytest.mark.django_db
@@ -71,12 +72,12 @@ WINDOWS = [
 ]
 
 
-@pytest.fixture
-def corpus(make_event):
+@shared_rows
+def corpus():
     events = []
     for i, edtf in enumerate(SHAPES * 3):
         kind = ("deal", "plan", "approval")[i % 3]
-        events.append(make_event(edtf, kind=kind, title=f"Event {i % 7}"))
+        events.append(dated_event(edtf, kind=kind, title=f"Event {i % 7}"))
     return events
 
 
@@ -234,62 +235,3 @@ def test_impossible_iso_days_are_a_400_naming_the_parameter(api, value):
     response = api.get(f"/api/events/?date_from={value}")
     assert response.status_code == 400
     assert "date_from" in response.json()
-
-
-@pytest.mark.parametrize("write", ["save", "update", "bulk_create"])
-def test_a_longer_interval_is_found_at_once_however_it_was_written(
-    api, make_event, write
-):
-    # The plan bounds free intervals by the longest one stored; it is read in
-    # the page query itself, so a new, longer one counts from the next request.
-    make_event("2022/2023")
-    assert api.get("/api/events/?date=2023-06").json()["results"]
-    if write == "save":
-        long = make_event("1990/2030")
-    elif write == "update":
-        long = make_event("2023-06-01")
-        Event.objects.filter(pk=long.pk).update(date_edtf="1990/2030")
-    else:
-        (long,) = Event.objects.bulk_create(
-            [
-                Event(
-                    key="long",
-                    title="Long",
-                    kind=long_kind(),
-                    date_edtf="1990/2030",
-                    status=Event.Status.PUBLISHED,
-                )
-            ]
-        )
-    for query in ("date=2023-06", "date=2023-06&ordering=title"):  # lean, full
-        ids = [e["id"] for e in api.get(f"/api/events/?{query}").json()["results"]]
-        assert long.pk in ids, query
-
-
-def long_kind():
-    return EventKind.objects.get(slug="deal")
-
-
-@pytest.mark.parametrize(
-    ("edtf", "span"),
-    [("2023-09-04", 0), ("2023", 364), ("2018/2020", 1095), ("2005/..", None)],
-)
-def test_the_span_is_derived_with_the_other_date_fields(make_event, edtf, span):
-    assert make_event(edtf).date_span_days == span
-
-
-@pytest.mark.requires_sqlite
-def test_the_longest_interval_is_read_from_the_span_index_alone():
-    # Other indexes lead with date_precision too; without statistics SQLite
-    # once chose one of them and read every interval event.
-    from django.db import connection
-
-    from timeline.selectors.pages import SPAN_INDEX, _longest_interval_sql
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "EXPLAIN QUERY PLAN " + _longest_interval_sql(connection), ["interval"]
-        )
-        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
-
-    assert f"COVERING INDEX {SPAN_INDEX}" in plan

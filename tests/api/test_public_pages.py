@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from tests.api.conftest import dated_event
 from tests.factories import (
     AmountFactory,
     CitationFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
     EventEntityFactory,
     PublisherFactory,
 )
+from tests.shared_rows import shared_rows
 from timeline.api import pages
 from timeline.models import Event
 
@@ -51,14 +53,14 @@ KINDS = ("deal", "plan", "approval")
 MODALITIES = ("actual", "planned", "forecast")
 
 
-@pytest.fixture
-def timeline(make_event):
+@shared_rows
+def timeline():
     """Published events of every precision, kind and modality, a draft, and
     one event carrying everything the representation shows."""
     events = []
     for i, edtf in enumerate(EDTFS * 2):
         events.append(
-            make_event(
+            dated_event(
                 edtf,
                 kind=KINDS[i % 3],
                 modality=MODALITIES[i % 2 if i % 5 else 2],
@@ -66,7 +68,7 @@ def timeline(make_event):
                 sources=i % 3,
             )
         )
-    make_event("2023", status=Event.Status.DRAFT, title="Draft")
+    dated_event("2023", status=Event.Status.DRAFT, title="Draft")
     full = events[0]
     AmountFactory(event=full, value=Decimal("1.2345"), text="", is_approximate=True)
     AmountFactory(event=full, value=Decimal("250000000000"), currency="CNY")
