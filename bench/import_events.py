@@ -127,7 +127,8 @@ def raw_rows(jsonl: Path, db_path: Path) -> dict[str, list[tuple]]:
     now = _now()
     rows: dict[str, list[tuple]] = {
         "entities": [
-            (i + 1, f"Company {i}", "company", "[]", "") for i in range(ENTITIES)
+            (i + 1, f"Company {i}", "company", "[]", "", f"company-{i}")
+            for i in range(ENTITIES)
         ],
         "events": [],
         "citations": [],
@@ -180,8 +181,8 @@ def raw_insert(
     db = sqlite3.connect(db_path)
     start, cpu = time.perf_counter(), time.process_time()
     db.executemany(
-        "INSERT INTO timeline_entity (id, name, kind, aliases, wikidata_id) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO timeline_entity (id, name, kind, aliases, wikidata_id, slug) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         rows["entities"],
     )
     events, citations = rows["events"], rows["citations"]
