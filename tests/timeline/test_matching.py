@@ -165,9 +165,33 @@ def test_matching_reads_a_bounded_pool_in_a_fixed_number_of_queries(
 
     kind_id = Event.objects.values_list("kind_id", flat=True).first()
 
-    # The longest interval, the pool's ids, then titles, quotes, amounts and
-    # entities of the pool.
-    with django_assert_num_queries(6):
+    # The longest interval, the pool's ids, then titles with quotes, amounts
+    # and entities of the pool.
+    with django_assert_num_queries(5):
         assert matching.matching_event(candidate, kind_id=kind_id) is None
     pool = matching.candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
     assert len(pool) == matching.ARM_SIZE
+
+
+@pytest.mark.django_db
+def test_two_candidates_of_one_sentence_give_one_event_cited_once(tmp_path):
+    # Two dates in one sentence: two candidates with the same quote. The
+    # second matches the event the first just made, which cites the span
+    # already.
+    path = tmp_path / "plans.txt"
+    path.write_text(
+        "State Council adopts industry plans\n\n"
+        "By Li Na | Example Health News | Updated: 2023-09-04 09:00\n\n"
+        "Two work plans on promoting high-quality development of the "
+        "pharmaceutical and medical equipment industries in the 2023-2025 "
+        "period were adopted by the State Council in late August.\n",
+        encoding="utf-8",
+    )
+    candidates = analyse_article(path).events
+    assert len({(c.start, c.end) for c in candidates}) < len(candidates)
+
+    report = documents_ingest(paths=[path])
+
+    assert report.events_created + report.citations_added < len(candidates)
+    assert not report.failures
+    assert Citation.objects.count() == Event.objects.count() == report.events_created

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from corpus.extraction.events import EventCandidate
-from timeline.models import Amount, Citation, Entity, Event, EventEntity
+from timeline.models import Amount, Entity, Event, EventEntity
 from timeline.selectors.pages import longest_interval_days
 
 MATCH_THRESHOLD = 0.5
@@ -97,14 +97,22 @@ class Facts:
         mentions: Iterable[tuple[str, str]],
     ) -> None:
         self.raw = texts
-        normalised = (normalise(text) for text in texts)
-        # (text, whether it is Chinese), empty ones left out.
-        self.texts = tuple((t, is_chinese(t)) for t in normalised if t)
         self.amounts = frozenset(amounts)
         self.mentions = list(mentions)
         entities = _entities(self.mentions)
         self.actors: frozenset[str] = entities["actors"]
         self.others: frozenset[str] = entities["others"]  # places, people, bodies
+
+    @cached_property
+    def texts(self) -> tuple[tuple[str, bool], ...]:
+        """(normalised text, whether it is Chinese), empty ones left out: only
+        for events that the amounts and actors did not tell apart already."""
+        normalised = (normalise(text) for text in self.raw)
+        return tuple((t, is_chinese(t)) for t in normalised if t)
+
+    def with_text(self, text: str) -> Facts:
+        """These facts and one more text (a quote cited since they were read)."""
+        return Facts([*self.raw, text], self.amounts, self.mentions)
 
     @classmethod
     def of_candidate(cls, candidate: EventCandidate) -> Facts:
@@ -229,85 +237,199 @@ def match_score(candidate: Facts, event: Facts) -> float:
 def matching_event(candidate: EventCandidate, *, kind_id: int) -> Event | None:
     """The event of kind `kind_id` (the candidate's) on the timeline that states
     the same fact, if any."""
-    pool = candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
-    if not pool:
-        return None
-    facts = Facts.of_candidate(candidate)
-    best, best_score = None, MATCH_THRESHOLD
-    for pk, event_facts in events_facts(pool).items():
-        score = match_score(facts, event_facts)
-        if score >= best_score:
-            best, best_score = pk, score
+    matcher = Matcher()
+    pool = matcher.pools([(kind_id, candidate.date.lower, candidate.date.upper)])[0]
+    best = matcher.best(Facts.of_candidate(candidate), pool) if pool else None
     return None if best is None else Event.objects.get(pk=best)
 
 
 def candidate_pool(
     kind_id: int, lower: datetime.date, upper: datetime.date, *, using="default"
 ) -> list[int]:
-    """Ids of events of the kind whose dates overlap [lower, upper]: per
-    precision class, the `ARM_SIZE` that start closest before `upper`.
+    """`Matcher.pools` for one candidate."""
+    return Matcher(using=using).pools([(kind_id, lower, upper)])[0]
 
-    One statement: a UNION ALL of one range scan per precision on the
-    (kind, precision, date_lower, date_upper) index (migration 0012); each
-    class's earliest possible start bounds its scan (`earliest_start`; free
-    intervals by the longest stored one), so the cost does not grow with the
-    table. Open-ended events ("since 2005") are left out: a news item's fact
-    is not one. Status and merges are checked on the pool (`events_facts`).
+
+# Pools read by one statement: seven arms each, well under the 500 terms of
+# a compound SELECT that SQLite allows.
+POOLS_PER_STATEMENT = 50
+# Events whose facts one statement reads (its bound parameters).
+FACTS_PER_STATEMENT = 500
+
+
+class Matcher:
+    """The duplicate check of one ingest run.
+
+    `pools` reads the pools of many candidates in one statement and `facts`
+    the facts of their events in three, however many; both keep what they
+    read for the rest of the run (the longest free interval, each event's
+    facts). Ingest tells the matcher what it writes (`event_created`,
+    `citation_added`), so that what it keeps stays what the database holds,
+    and makes it `forget` everything when a file's writes are rolled back.
     """
-    db = connections[using]
-    q = db.ops.quote_name
-    table = q(Event._meta.db_table)
-    parts, params = [], []
-    longest = None
-    for precision in Event.Precision.values:
+
+    def __init__(self, *, using: str = "default") -> None:
+        self.using = using
+        self._longest: int | None = None
+        # Event id -> ((date_lower, date_upper, id), facts), or None for an
+        # event no candidate may match (merged away or rejected).
+        self._facts: dict[int, tuple[tuple, Facts] | None] = {}
+
+    def forget(self) -> None:
+        self._longest = None
+        self._facts.clear()
+
+    def pools(
+        self, wanted: list[tuple[int, datetime.date, datetime.date]]
+    ) -> list[list[int]]:
+        """For each (kind id, lower, upper), the ids of events of the kind
+        whose dates overlap [lower, upper]: per precision class, the
+        `ARM_SIZE` that start closest before `upper`.
+
+        One statement for up to `POOLS_PER_STATEMENT` of them: a UNION ALL of
+        a range scan per precision on the (kind, precision, date_lower,
+        date_upper) index (migration 0012) for each; each class's earliest
+        possible start bounds its scan (`earliest_start`; free intervals by
+        the longest stored one), so the cost does not grow with the table.
+        Open-ended events ("since 2005") are left out: a news item's fact is
+        not one. Status and merges are checked on the pool (`facts`).
+        """
+        db = connections[self.using]
+        q = db.ops.quote_name
+        table = q(Event._meta.db_table)
+        distinct = list(dict.fromkeys(wanted))
+        found: dict[tuple, list[int]] = {key: [] for key in distinct}
+        for start in range(0, len(distinct), POOLS_PER_STATEMENT):
+            chunk = distinct[start : start + POOLS_PER_STATEMENT]
+            parts, params = [], []
+            for number, (kind_id, lower, upper) in enumerate(chunk):
+                for precision in Event.Precision.values:
+                    parts.append(
+                        f"SELECT {number} AS {q('pool')}, {q('id')} FROM "
+                        f"(SELECT {q('id')} FROM {table} "
+                        f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
+                        f"AND {q('date_lower')} >= %s AND {q('date_lower')} <= %s "
+                        f"AND {q('date_upper')} >= %s AND {q('date_upper')} < %s "
+                        f"ORDER BY {q('date_lower')} DESC LIMIT {ARM_SIZE}) "
+                        f"AS {q(f'arm_{number}_{precision}')}"
+                    )
+                    floor = self._floor(precision, lower)
+                    params += [
+                        kind_id,
+                        precision,
+                        *(
+                            db.ops.adapt_datefield_value(d)
+                            for d in (floor, upper, lower)
+                        ),
+                        db.ops.adapt_datefield_value(OPEN_UPPER),
+                    ]
+            with db.cursor() as cursor:
+                cursor.execute(" UNION ALL ".join(parts), params)
+                for number, pk in cursor.fetchall():
+                    found[chunk[number]].append(pk)
+        return [found[key] for key in wanted]
+
+    def _floor(self, precision: str, lower: datetime.date) -> datetime.date:
+        """The earliest start of an event of `precision` ending on or after
+        `lower` (of a free interval: by the longest one stored)."""
         floor = earliest_start(precision, lower)
         if floor is None:
-            if longest is None:
-                longest = longest_interval_days(using)
-            floor = max(lower - datetime.timedelta(days=longest), OPEN_LOWER)
+            if self._longest is None:
+                self._longest = longest_interval_days(self.using)
+            floor = max(lower - datetime.timedelta(days=self._longest), OPEN_LOWER)
             floor = floor + datetime.timedelta(days=1) if floor == OPEN_LOWER else floor
-        parts.append(
-            f"SELECT * FROM (SELECT {q('id')} FROM {table} "
-            f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
-            f"AND {q('date_lower')} >= %s AND {q('date_lower')} <= %s "
-            f"AND {q('date_upper')} >= %s AND {q('date_upper')} < %s "
-            f"ORDER BY {q('date_lower')} DESC LIMIT {ARM_SIZE}) AS arm_{precision}"
+        return floor
+
+    def could_pool(
+        self, event: Event, kind_id: int, lower: datetime.date, upper: datetime.date
+    ) -> bool:
+        """Whether `event` falls in a range scan of `pools` for (kind_id, lower,
+        upper): when it is new, a pool read before it was written is stale."""
+        return (
+            event.kind_id == kind_id
+            and self._floor(event.date_precision, lower) <= event.date_lower <= upper
+            and lower <= event.date_upper < OPEN_UPPER
         )
-        params += [
-            kind_id,
-            precision,
-            *(db.ops.adapt_datefield_value(d) for d in (floor, upper, lower)),
-            db.ops.adapt_datefield_value(OPEN_UPPER),
-        ]
-    with db.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return [row[0] for row in cursor.fetchall()]
+
+    def event_created(self, event: Event) -> None:
+        """Keep the longest free interval true (`event` has its date fields)."""
+        span = event.date_span_days
+        if (
+            self._longest is not None
+            and event.date_precision == Event.Precision.INTERVAL
+            and span is not None
+        ):
+            self._longest = max(self._longest, span)
+
+    def citation_added(self, event_id: int, quote: str) -> None:
+        known = self._facts.get(event_id)
+        if known is not None:
+            self._facts[event_id] = (known[0], known[1].with_text(quote))
+
+    def facts(self, pks: Iterable[int]) -> None:
+        """Read the facts of those of these events not read before."""
+        missing = [pk for pk in dict.fromkeys(pks) if pk not in self._facts]
+        for start in range(0, len(missing), FACTS_PER_STATEMENT):
+            self._facts.update(
+                _events_facts(missing[start : start + FACTS_PER_STATEMENT])
+            )
+
+    def best(self, candidate: Facts, pool: list[int]) -> int | None:
+        """The id of the event of `pool` that matches `candidate` best, with at
+        least `MATCH_THRESHOLD` (of equal scores, the last in date order)."""
+        self.facts(pool)
+        known = sorted(
+            (entry for entry in map(self._facts.__getitem__, set(pool)) if entry),
+            key=lambda entry: entry[0],
+        )
+        best, best_score = None, MATCH_THRESHOLD
+        for (_, _, pk), event_facts in known:
+            score = match_score(candidate, event_facts)
+            if score >= best_score:
+                best, best_score = pk, score
+        return best
 
 
 def events_facts(pks: list[int]) -> dict[int, Facts]:
-    """The Facts of each event: four queries however many events."""
-    titles = dict(
+    """The Facts of each of these events that a candidate may match, in date
+    order: three queries however many events."""
+    known = sorted(entry for entry in _events_facts(pks).values() if entry)
+    return {key[2]: facts for key, facts in known}
+
+
+def _events_facts(pks: list[int]) -> dict[int, tuple[tuple, Facts] | None]:
+    """((date_lower, date_upper, id), Facts) of each event; None for those no
+    candidate may match."""
+    texts: dict[int, list[str]] = {}
+    keys: dict[int, tuple] = {}
+    rows = (
         Event.objects.filter(
             pk__in=pks, merged_into__isnull=True, status__in=MATCHABLE_STATUSES
-        ).values_list("id", "title")
+        )
+        .order_by("id", "citations__id")
+        .values_list("id", "date_lower", "date_upper", "title", "citations__quote")
     )
-    texts: dict[int, list[str]] = {pk: [title] for pk, title in titles.items()}
-    pks = list(titles)
-    for pk, quote in Citation.objects.filter(event_id__in=pks).values_list(
-        "event_id", "quote"
-    ):
-        texts[pk].append(quote)
+    for pk, lower, upper, title, quote in rows:
+        if pk not in texts:
+            texts[pk], keys[pk] = [title], (lower, upper, pk)
+        if quote is not None:
+            texts[pk].append(quote)
     amounts: dict[int, set] = defaultdict(set)
-    for pk, value, currency in Amount.objects.filter(event_id__in=pks).values_list(
-        "event_id", "value", "currency"
-    ):
-        amounts[pk].add((value.normalize(), currency))
     names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for pk, name, kind in EventEntity.objects.filter(event_id__in=pks).values_list(
-        "event_id", "entity__name", "entity__kind"
-    ):
-        names[pk].append((name, kind))
-    return {pk: Facts(texts[pk], amounts[pk], names[pk]) for pk in pks}
+    if texts:
+        matchable = list(texts)
+        for pk, value, currency in Amount.objects.filter(
+            event_id__in=matchable
+        ).values_list("event_id", "value", "currency"):
+            amounts[pk].add((value.normalize(), currency))
+        for pk, name, kind in EventEntity.objects.filter(
+            event_id__in=matchable
+        ).values_list("event_id", "entity__name", "entity__kind"):
+            names[pk].append((name, kind))
+    found: dict[int, tuple[tuple, Facts] | None] = dict.fromkeys(pks)
+    for pk, key in keys.items():
+        found[pk] = (key, Facts(texts[pk], amounts[pk], names[pk]))
+    return found
 
 
 def _names_and_words(
