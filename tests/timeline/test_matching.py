@@ -165,9 +165,9 @@ def test_matching_reads_a_bounded_pool_in_a_fixed_number_of_queries(
 
     kind_id = Event.objects.values_list("kind_id", flat=True).first()
 
-    # The longest interval, the pool's ids, then titles with quotes, amounts
-    # and entities of the pool.
-    with django_assert_num_queries(5):
+    # The longest interval, the pool's ids, then the titles, quotes, amounts
+    # and entities of the pool in one statement.
+    with django_assert_num_queries(3):
         assert matching.matching_event(candidate, kind_id=kind_id) is None
     pool = matching.candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
     assert len(pool) == matching.ARM_SIZE

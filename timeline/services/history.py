@@ -19,7 +19,7 @@ def _history_manager(model: type) -> Any:
     return get_history_manager_for_model(model)
 
 
-def rows_create_with_history(objs: list, model: type, *, reason: str) -> list:
+def rows_create_with_history(objs: list, model: type, *, reason: str | None) -> list:
     """Insert `objs` in one statement and their history rows in another.
 
     The history rows are those `bulk_create_with_history` writes: created

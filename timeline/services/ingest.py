@@ -437,7 +437,6 @@ class _ArticleWrites:
             end=candidate.end,
             needs_review=True,
         )
-        citation._change_reason = CHANGE_REASON
         self.citations.append(citation)
         self.matcher.citation_added(event_id, candidate.quote)
         return True
@@ -465,14 +464,16 @@ class _ArticleWrites:
                 n.event, amounts=n.amounts, roles=n.roles, citations=[n.citation]
             )
         rows = [
-            ([n.event for n in new], Event),
-            (citations, Citation),
-            ([a for n in new for a in n.amounts], Amount),
-            ([r for n in new for r in n.roles], EventEntity),
+            ([n.event for n in new], Event, CHANGE_REASON),
+            # A matched event's citation has no reason in its history (as
+            # when it was saved on its own); a new event's has its own.
+            (citations, Citation, None),
+            ([a for n in new for a in n.amounts], Amount, CHANGE_REASON),
+            ([r for n in new for r in n.roles], EventEntity, CHANGE_REASON),
         ]
-        for objs, model in rows:  # in this order: the later point at the events
+        for objs, model, reason in rows:  # in this order: the later point at events
             if objs:
-                rows_create_with_history(objs, model, reason=CHANGE_REASON)
+                rows_create_with_history(objs, model, reason=reason)
         self.cited.update((n.event.pk, n.citation.start, n.citation.end) for n in new)
 
 
