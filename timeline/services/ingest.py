@@ -600,9 +600,11 @@ def _store_document(article: _Article, context: _Context) -> Document:
     # Field checks only: the publisher and run were just read or made, and the
     # unique hash is the database's to refuse (`_ingest_one` sees to it).
     document.full_clean(exclude=["publisher", "ingest_run"], validate_unique=False)
-    document._change_reason = CHANGE_REASON
+    document.sha256 = text_sha256(document.text)  # as save() would
     try:
-        document.save()
+        # What save() writes, without its signals: the history row in bulk, and
+        # nothing shows a new document yet (services.changes).
+        rows_create_with_history([document], Document, reason=CHANGE_REASON)
     except IntegrityError as exc:
         # The unique sha256, if a parallel run stored the same text after this
         # run checked, with its events: this run must not add a second set.

@@ -75,6 +75,9 @@ class Matcher:
         self._longest: int | None = None
         # Event id -> (date_lower, date_upper), as the pools read them.
         self._dates: dict[int, tuple] = {}
+        # ((kind id, lower, upper), precision) -> (rows, earliest date_lower)
+        # of that range scan when it was last read.
+        self._arms: dict[tuple, tuple[int, datetime.date]] = {}
         # Event id -> facts, or None for an event no candidate may match
         # (merged away or rejected).
         self._facts: dict[int, Facts | None] = {}
@@ -82,6 +85,7 @@ class Matcher:
     def forget(self) -> None:
         self._longest = None
         self._dates.clear()
+        self._arms.clear()
         self._facts.clear()
 
     def pools(
@@ -108,11 +112,12 @@ class Matcher:
             chunk = distinct[start : start + POOLS_PER_STATEMENT]
             parts, params = [], []
             for number, (kind_id, lower, upper) in enumerate(chunk):
-                for precision in Event.Precision.values:
+                for arm, precision in enumerate(Event.Precision.values):
                     # The dates come from the index too: no row is read.
                     parts.append(
-                        f"SELECT {number} AS {q('pool')}, {q('id')}, {lower_}, "
-                        f"{upper_} FROM (SELECT {q('id')}, {lower_}, {upper_} "
+                        f"SELECT {number} AS {q('pool')}, {arm} AS {q('arm')}, "
+                        f"{q('id')}, {lower_}, {upper_} "
+                        f"FROM (SELECT {q('id')}, {lower_}, {upper_} "
                         f"FROM {table} "
                         f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
                         f"AND {lower_} >= %s AND {lower_} <= %s "
@@ -132,9 +137,19 @@ class Matcher:
                     ]
             with db.cursor() as cursor:
                 cursor.execute(" UNION ALL ".join(parts), params)
-                for number, pk, lower, upper in cursor.fetchall():
-                    found[chunk[number]].append(pk)
-                    self._dates[pk] = (lower, upper)
+                rows = cursor.fetchall()
+            arms: dict[tuple, list] = defaultdict(list)
+            for number, arm, pk, lower, upper in rows:
+                found[chunk[number]].append(pk)
+                self._dates[pk] = (lower, upper)
+                arms[chunk[number], Event.Precision.values[arm]].append(lower)
+            for key in chunk:
+                for precision in Event.Precision.values:
+                    starts = arms.get((key, precision), ())
+                    self._arms[key, precision] = (
+                        len(starts),
+                        min(starts, default=None),
+                    )
         return [found[key] for key in wanted]
 
     def _floor(self, precision: str, lower: datetime.date) -> datetime.date:
@@ -151,13 +166,20 @@ class Matcher:
     def could_pool(
         self, event: Event, kind_id: int, lower: datetime.date, upper: datetime.date
     ) -> bool:
-        """Whether `event` falls in a range scan of `pools` for (kind_id, lower,
-        upper): when it is new, a pool read before it was written is stale."""
-        return (
+        """Whether `event`, new, may be among the events `pools` reads for
+        (kind_id, lower, upper): then a pool read before it was written is
+        stale. Not when it falls outside the range scans, nor when the scan of
+        its precision found `ARM_SIZE` events that all start later than it."""
+        if not (
             event.kind_id == kind_id
             and self._floor(event.date_precision, lower) <= event.date_lower <= upper
             and lower <= event.date_upper < OPEN_UPPER
+        ):
+            return False
+        rows, earliest = self._arms.get(
+            ((kind_id, lower, upper), event.date_precision), (0, None)
         )
+        return rows < ARM_SIZE or event.date_lower >= _as_date(earliest)
 
     def event_created(self, event: Event) -> None:
         """Keep the longest free interval true (`event` has its date fields)."""
@@ -252,6 +274,15 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
     for pk, raw in texts.items():
         found[pk] = Facts(raw, amounts.get(pk, ()), names.get(pk, ()))
     return found
+
+
+def _as_date(value) -> datetime.date:
+    """A date as the pool read it (SQLite's driver may leave it a string)."""
+    return (
+        value
+        if isinstance(value, datetime.date)
+        else datetime.date.fromisoformat(value)
+    )
 
 
 def _decimal_reader(db):
