@@ -37,6 +37,8 @@ MATCHABLE_STATUSES = (
     Event.Status.IN_REVIEW,
     Event.Status.PUBLISHED,
 )
+# One range scan each (Django's `values` builds its list on every access).
+PRECISIONS = tuple(Event.Precision.values)
 # Pools read by one statement: seven arms each, well under the 500 terms of
 # a compound SELECT that SQLite allows.
 POOLS_PER_STATEMENT = 50
@@ -112,7 +114,7 @@ class Matcher:
             chunk = distinct[start : start + POOLS_PER_STATEMENT]
             parts, params = [], []
             for number, (kind_id, lower, upper) in enumerate(chunk):
-                for arm, precision in enumerate(Event.Precision.values):
+                for arm, precision in enumerate(PRECISIONS):
                     # The dates come from the index too: no row is read.
                     parts.append(
                         f"SELECT {number} AS {q('pool')}, {arm} AS {q('arm')}, "
@@ -142,9 +144,9 @@ class Matcher:
             for number, arm, pk, lower, upper in rows:
                 found[chunk[number]].append(pk)
                 self._dates[pk] = (lower, upper)
-                arms[chunk[number], Event.Precision.values[arm]].append(lower)
+                arms[chunk[number], PRECISIONS[arm]].append(lower)
             for key in chunk:
-                for precision in Event.Precision.values:
+                for precision in PRECISIONS:
                     starts = arms.get((key, precision), ())
                     self._arms[key, precision] = (
                         len(starts),
