@@ -441,7 +441,11 @@ class _ArticleWrites:
         self.matcher.citation_added(event_id, candidate.quote)
         return True
 
-    def could_pool(self, kind_id: int, lower, upper) -> bool:
+    def could_pool(
+        self, kind_id: int, lower: datetime.date, upper: datetime.date
+    ) -> bool:
+        """Whether a new event of this article may be in the pool of (kind_id,
+        lower, upper), read before it was written."""
         return any(
             self.matcher.could_pool(new.event, kind_id, lower, upper)
             for new in self.created
