@@ -312,6 +312,24 @@ def test_entities_a_failed_file_made_are_made_again_for_the_next_one(
     connection.check_constraints()  # every link points at a stored entity
 
 
+def test_an_atomic_run_rolled_back_still_reports_the_events_it_matched(
+    tmp_path, article
+):
+    # The second file matches an event the first one made; the third fails,
+    # so the run is rolled back, that event with it.
+    second = tmp_path / "second.txt"
+    second.write_text(f"{ARTICLE}\nA later note.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+
+    report = ingest.documents_ingest(paths=[article, second, bad], atomic=True)
+
+    assert report.rolled_back
+    assert report.matched_events
+    assert {e.title for e in report.matched_events} <= {e.title for e in report.events}
+    assert not Event.objects.exists()
+
+
 def test_every_run_is_recorded_with_its_files_and_counts(tmp_path, article):
     out = run("ingest", "--published-on", "2024-06-12", str(article))
     again = run("ingest", str(article))

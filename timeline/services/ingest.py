@@ -228,12 +228,13 @@ def documents_ingest(
                 if on_progress and isinstance(source, Path):
                     on_progress(number, len(paths), source)
                 _ingest_one(label, source, published_on, url, context, report)
+            # Read before a rollback: the run may have made some of them.
+            matched = Event.objects.in_bulk(context.matched_ids)
+            report.matched_events = [matched[pk] for pk in context.matched_ids]
             if report.rolled_back:
                 raise _RollBack
     except _RollBack:
         pass
-    matched = Event.objects.in_bulk(context.matched_ids)
-    report.matched_events = [matched[pk] for pk in context.matched_ids]
     _finish(run, report)
     return report
 
