@@ -8,6 +8,7 @@ since API filters read a number as an id.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.text import slugify
 
 
@@ -19,19 +20,24 @@ def slug_base(name: str, *, fallback: str, max_length: int) -> str:
     return slug
 
 
-def distinct_slugs(names: list[str], *, fallback: str, max_length: int) -> list[str]:
-    """A slug for each name, in order, none twice (for backfills: one pass)."""
-    taken: set[str] = set()
+def _first_free(bases: list[str], used: set[str]) -> list[str]:
+    """For each base in order, the first of `base`, `base-2`, `base-3`… that
+    is not in `used` nor given to an earlier base."""
     slugs = []
-    for name in names:
-        base = slug_base(name, fallback=fallback, max_length=max_length - 8)
+    for base in bases:
         slug, n = base, 1
-        while slug in taken:
+        while slug in used:
             n += 1
             slug = f"{base}-{n}"
-        taken.add(slug)
+        used.add(slug)
         slugs.append(slug)
     return slugs
+
+
+def distinct_slugs(names: list[str], *, fallback: str, max_length: int) -> list[str]:
+    """A slug for each name, in order, none twice (for backfills: one pass)."""
+    bases = [slug_base(n, fallback=fallback, max_length=max_length - 8) for n in names]
+    return _first_free(bases, set())
 
 
 def unique_slug(
@@ -50,11 +56,24 @@ def unique_slug(
     if exclude_pk is not None:
         rows = rows.exclude(pk=exclude_pk)
     used = set(rows.values_list("slug", flat=True)) | (taken or set())
-    slug, n = base, 1
-    while slug in used:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return _first_free([base], used)[0]
+
+
+def unique_slugs(
+    model: type[models.Model], names: list[str], *, fallback: str
+) -> list[str]:
+    """`unique_slug` for each name in order, none twice, in one query."""
+    max_length = model._meta.get_field("slug").max_length
+    bases = [slug_base(n, fallback=fallback, max_length=max_length - 8) for n in names]
+    if not bases:
+        return []
+    # A slug that starts with another base and is `base` or `base-n` starts
+    # with `base` too: the one query finds what a query per name would.
+    starts = Q()
+    for base in set(bases):
+        starts |= Q(slug__startswith=base)
+    used = set(model._default_manager.filter(starts).values_list("slug", flat=True))
+    return _first_free(bases, used)
 
 
 class SlugFromName(models.Model):

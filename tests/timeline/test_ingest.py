@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count
 
 from corpus.models import Document, IngestRun
-from timeline.models import Citation, Event
+from timeline.models import Citation, Event, EventEntity
 from timeline.selectors import review_queue
 from timeline.services import ingest
 from timeline.services.loading import event_fingerprint
@@ -122,12 +122,14 @@ def test_ingest_queues_candidates_as_extracted_events_for_review(article):
 def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
     article, django_assert_max_num_queries
 ):
-    # The run record (2), kinds, savepoints (6), the document (check,
-    # publisher, row and history: 6), and for each of the two candidates the
-    # duplicate check (2 on an empty table) and the event, its source, amounts
-    # and entities, each row with its history row (8), plus new entities and
-    # publishers (each with a lookup for a free slug).
-    with django_assert_max_num_queries(38):
+    # The run record (2), kinds, savepoints (4), the document (check, a new
+    # publisher with its slug lookup and savepoint, row and history: 8), the
+    # duplicate check of both candidates at once (the longest interval and
+    # the pools: 2, with no events to read on an empty table), the new
+    # entities (names, aliases, a free slug, rows and history: 5), then both
+    # events with their sources, amounts and entity links: each table in one
+    # statement and its history in another (8).
+    with django_assert_max_num_queries(30):
         report = ingest.documents_ingest(paths=[article])
 
     assert report.events_created == 2
@@ -260,7 +262,7 @@ def test_a_file_failing_midway_leaves_nothing_of_it_and_keeps_the_others(
         "The group plans to raise 2 billion yuan in 2026 for new wards.\n",
         encoding="utf-8",
     )
-    create_event = ingest._create_event
+    create_event = ingest._new_event
     calls = []
 
     def fail_in_the_second_file(candidate, document, *args, **kwargs):
@@ -269,7 +271,7 @@ def test_a_file_failing_midway_leaves_nothing_of_it_and_keeps_the_others(
             raise RuntimeError("extractor bug")
         return create_event(candidate, document, *args, **kwargs)
 
-    monkeypatch.setattr(ingest, "_create_event", fail_in_the_second_file)
+    monkeypatch.setattr(ingest, "_new_event", fail_in_the_second_file)
 
     with pytest.raises(CommandError) as raised:
         run("ingest", str(article), str(second))
@@ -282,6 +284,50 @@ def test_a_file_failing_midway_leaves_nothing_of_it_and_keeps_the_others(
     ]
     assert not Event.objects.filter(title__contains="Zhuhai").exists()
     assert_stored_once(article)
+
+
+def test_entities_a_failed_file_made_are_made_again_for_the_next_one(
+    tmp_path, article, monkeypatch
+):
+    # The first file fails once its new entities are written: they are rolled
+    # back with it, and the run must not link the next file's events to them.
+    second = tmp_path / "second.txt"
+    second.write_text(ARTICLE.replace("$800 million", "$900 million"), "utf-8")
+    fingerprint_of = ingest.fingerprint_of
+    calls = []
+
+    def fail_in_the_first_file(event, **rows):
+        calls.append(event.key)
+        if len(calls) == 1:
+            raise RuntimeError("extractor bug")
+        return fingerprint_of(event, **rows)
+
+    monkeypatch.setattr(ingest, "fingerprint_of", fail_in_the_first_file)
+
+    report = ingest.documents_ingest(paths=[article, second])
+
+    assert [label for label, _ in report.failures] == [str(article)]
+    assert report.events_created >= 2
+    assert EventEntity.objects.exists()
+    connection.check_constraints()  # every link points at a stored entity
+
+
+def test_an_atomic_run_rolled_back_still_reports_the_events_it_matched(
+    tmp_path, article
+):
+    # The second file matches an event the first one made; the third fails,
+    # so the run is rolled back, that event with it.
+    second = tmp_path / "second.txt"
+    second.write_text(f"{ARTICLE}\nA later note.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+
+    report = ingest.documents_ingest(paths=[article, second, bad], atomic=True)
+
+    assert report.rolled_back
+    assert report.matched_events
+    assert {e.title for e in report.matched_events} <= {e.title for e in report.events}
+    assert not Event.objects.exists()
 
 
 def test_every_run_is_recorded_with_its_files_and_counts(tmp_path, article):

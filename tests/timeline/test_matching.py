@@ -1,6 +1,7 @@
 """Duplicate matching: the same fact from another article becomes a citation,
 a different fact of the same kind and day becomes its own event."""
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -165,9 +166,58 @@ def test_matching_reads_a_bounded_pool_in_a_fixed_number_of_queries(
 
     kind_id = Event.objects.values_list("kind_id", flat=True).first()
 
-    # The longest interval, the pool's ids, then titles, quotes, amounts and
-    # entities of the pool.
-    with django_assert_num_queries(6):
+    # The longest interval, the pool's ids, then the titles, quotes, amounts
+    # and entities of the pool in one statement.
+    with django_assert_num_queries(3):
         assert matching.matching_event(candidate, kind_id=kind_id) is None
     pool = matching.candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
     assert len(pool) == matching.ARM_SIZE
+
+
+@pytest.mark.django_db
+def test_two_candidates_of_one_sentence_give_one_event_cited_once(tmp_path):
+    # Two dates in one sentence: two candidates with the same quote. The
+    # second matches the event the first just made, which cites the span
+    # already.
+    path = tmp_path / "plans.txt"
+    path.write_text(
+        "State Council adopts industry plans\n\n"
+        "By Li Na | Example Health News | Updated: 2023-09-04 09:00\n\n"
+        "Two work plans on promoting high-quality development of the "
+        "pharmaceutical and medical equipment industries in the 2023-2025 "
+        "period were adopted by the State Council in late August.\n",
+        encoding="utf-8",
+    )
+    candidates = analyse_article(path).events
+    assert len({(c.start, c.end) for c in candidates}) < len(candidates)
+
+    report = documents_ingest(paths=[path])
+
+    assert report.events_created + report.citations_added < len(candidates)
+    assert not report.failures
+    assert Citation.objects.count() == Event.objects.count() == report.events_created
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("new_date", "stale"),
+    [
+        ("2024-03-01", False),  # fifteen events of the year start after it
+        ("2024-12-20", True),  # it would be among them
+        ("2024", True),  # another precision's scan, not full
+        ("2023-03-01", False),  # before the candidate's dates
+    ],
+    ids=["below-a-full-scan", "inside-a-full-scan", "other-scan", "outside"],
+)
+def test_a_pool_is_stale_only_if_a_new_event_may_be_in_it(new_date, stale):
+    kind = EventFactory(date_edtf="2024-12-01").kind
+    for day in range(2, 2 + matching.ARM_SIZE):
+        EventFactory(kind=kind, date_edtf=f"2024-12-{day:02}")
+    wanted = (kind.pk, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    matcher = matching.Matcher()
+    (pool,) = matcher.pools([wanted])
+    assert len(pool) == matching.ARM_SIZE
+    new = Event(kind=kind, date_edtf=new_date)
+    new.derive_date_fields()
+
+    assert matcher.could_pool(new, *wanted) is stale

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from corpus.slugs import unique_slug
+from corpus.slugs import unique_slugs
 from timeline.models import Entity
+from timeline.services.history import rows_create_with_history
 from timeline.services.revisions import catalog_change_check
 
 
@@ -28,9 +28,20 @@ def entities_get_or_create(
     *, wanted: Iterable[tuple[str, str]], reason: str
 ) -> dict[tuple[str, str], Entity]:
     """`entity_get_or_create` for many (name, kind) pairs in a few queries: one
-    for the names, one for the aliased entities of those kinds, one (with
-    history) creating the rest, each with a slug of its own."""
-    wanted = {(name.strip()[:300], kind) for name, kind in wanted}
+    for the names, one for the aliased entities of those kinds, one for free
+    slugs and two (with history) creating the rest, each with a slug of its
+    own, in the order of their names."""
+    return _entities_get_or_create(
+        sorted({(name.strip()[:300], kind) for name, kind in wanted}), reason=reason
+    )
+
+
+def _entities_get_or_create(
+    ordered: list[tuple[str, str]], *, reason: str
+) -> dict[tuple[str, str], Entity]:
+    """`entities_get_or_create` of distinct, stripped pairs; the missing ones
+    are created (and given slugs) in the order given."""
+    wanted = set(ordered)
     found: dict[tuple[str, str], Entity] = {}
     for entity in Entity.objects.filter(name__in={name for name, _ in wanted}):
         if (entity.name, entity.kind) in wanted:
@@ -42,18 +53,21 @@ def entities_get_or_create(
             for alias in candidate.aliases or []:
                 if (alias, candidate.kind) in missing:
                     found.setdefault((alias, candidate.kind), candidate)
-    new = [Entity(name=name, kind=kind) for name, kind in sorted(wanted - found.keys())]
-    taken: set[str] = set()
-    for entity in new:
-        # bulk_create skips save(), which fills the slug; two new names may
-        # want the same one ("Hengrui" as a company and as a programme).
-        entity.slug = unique_slug(
-            Entity, entity.name, fallback=Entity.slug_fallback, taken=taken
-        )
-        taken.add(entity.slug)
+    new = [
+        Entity(name=name, kind=kind)
+        for name, kind in ordered
+        if (name, kind) not in found
+    ]
+    # bulk_create skips save(), which fills the slug; two new names may want
+    # the same one ("Hengrui" as a company and as a programme).
+    slugs = unique_slugs(
+        Entity, [entity.name for entity in new], fallback=Entity.slug_fallback
+    )
+    for entity, slug in zip(new, slugs, strict=True):
+        entity.slug = slug
         # Unique by name and kind: the first query showed these are missing.
         entity.full_clean(validate_unique=False, validate_constraints=False)
-    for entity in bulk_create_with_history(new, Entity, default_change_reason=reason):
+    for entity in rows_create_with_history(new, Entity, reason=reason):
         found[entity.name, entity.kind] = entity
     return found
 
@@ -69,11 +83,28 @@ class EntityCache:
         self, wanted: Iterable[tuple[str, str]], *, reason: str
     ) -> list[Entity]:
         """The entities for `wanted`, in order (a few queries for new names)."""
-        keys = [(name.strip()[:300], kind) for name, kind in wanted]
-        missing = {key for key in keys if key not in self._found}
-        if missing:
-            self._found.update(entities_get_or_create(wanted=missing, reason=reason))
-        return [self._found[key] for key in keys]
+        return self.get_groups([wanted], reason=reason)[0]
+
+    def get_groups(
+        self, groups: Iterable[Iterable[tuple[str, str]]], *, reason: str
+    ) -> list[list[Entity]]:
+        """`get_many` of each group, all in the queries of one: the new names
+        are made as one `get_many` per group after the other would make them
+        (the first group's in name order, then the next one's…)."""
+        keys = [[(name.strip()[:300], kind) for name, kind in g] for g in groups]
+        ordered: list[tuple[str, str]] = []
+        seen = set(self._found)
+        for group in keys:
+            missing = sorted(set(group) - seen)
+            ordered += missing
+            seen.update(missing)
+        if ordered:
+            self._found.update(_entities_get_or_create(ordered, reason=reason))
+        return [[self._found[key] for key in group] for group in keys]
+
+    def forget(self) -> None:
+        """Look everything up again (the rows made so far were rolled back)."""
+        self._found.clear()
 
 
 def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:

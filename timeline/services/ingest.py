@@ -30,7 +30,6 @@ from pathlib import Path
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from corpus.extraction.articles import analyse_article
 from corpus.extraction.events import (
@@ -44,8 +43,9 @@ from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 from corpus.webpages import is_html_name, read_web_page
 from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import EntityCache
+from timeline.services.history import rows_create_with_history
 from timeline.services.loading import fingerprint_of
-from timeline.services.matching import matching_event
+from timeline.services.matching import Facts, Matcher
 
 logger = logging.getLogger(__name__)
 
@@ -157,11 +157,21 @@ class IngestReport:
 
 @dataclass
 class _Context:
-    """What every file of one run shares."""
+    """What every file of one run shares, and what the run read so far."""
 
     record: IngestRun
     kinds: dict[str, EventKind]
     entities: EntityCache = field(default_factory=EntityCache)
+    matcher: Matcher = field(default_factory=Matcher)
+    publishers: dict[str, Publisher] = field(default_factory=dict)
+    # The events given a citation, in order: fetched once the run is over.
+    matched_ids: list[int] = field(default_factory=list)
+
+    def forget(self) -> None:
+        """A file's writes were rolled back: rows read or made may be gone."""
+        self.entities.forget()
+        self.matcher.forget()
+        self.publishers.clear()
 
 
 class _RollBack(Exception):
@@ -218,6 +228,9 @@ def documents_ingest(
                 if on_progress and isinstance(source, Path):
                     on_progress(number, len(paths), source)
                 _ingest_one(label, source, published_on, url, context, report)
+            # Read before a rollback: the run may have made some of them.
+            matched = Event.objects.in_bulk(context.matched_ids)
+            report.matched_events = [matched[pk] for pk in context.matched_ids]
             if report.rolled_back:
                 raise _RollBack
     except _RollBack:
@@ -240,14 +253,22 @@ def _ingest_one(
     """
     entry = {"name": label, "outcome": IngestRun.FileOutcome.STORED}
     part = IngestReport()
+    matched: list[int] = []
     try:
         if isinstance(source, Path):
             article = _read_path(source, published_on, url)
         else:
             article = _read_input(source)
         article.label = label
-        with transaction.atomic():
-            document = _store_article(article, context, part)
+        try:
+            with transaction.atomic():
+                document = _store_article(article, context, part, matched)
+        except _DocumentRefused as exc:
+            # Read once the file's savepoint is rolled back: until then
+            # PostgreSQL refuses any statement after the error.
+            if not _document_stored(exc.sha256):
+                raise exc.__cause__ from None
+            raise IngestError(ALREADY_BEING_INGESTED) from exc.__cause__
     except (ArticleReadError, IngestError) as exc:
         message = str(exc).removeprefix(f"{label}: ")
     except OperationalError as exc:
@@ -261,6 +282,7 @@ def _ingest_one(
         message = f"unexpected error ({type(exc).__name__}: {exc}); not stored"
     else:
         report.add(part)
+        context.matched_ids += matched
         if document is None:
             entry["outcome"] = IngestRun.FileOutcome.ALREADY_STORED
         else:
@@ -271,6 +293,7 @@ def _ingest_one(
             )
         context.record.files.append(entry)
         return
+    context.forget()
     report.failures.append((label, message))
     entry.update(outcome=IngestRun.FileOutcome.FAILED, error=message)
     context.record.files.append(entry)
@@ -305,47 +328,158 @@ def _finish(run: IngestRun, report: IngestReport) -> None:
 
 
 def _store_article(
-    article: _Article, context: _Context, report: IngestReport
+    article: _Article, context: _Context, report: IngestReport, matched: list[int]
 ) -> Document | None:
-    """Store the article and its candidates; None when it was stored before."""
+    """Store the article and its candidates; None when it was stored before.
+
+    The pools of all its candidates are read at once, and what it writes goes
+    in bulk (`_ArticleWrites`); `matched` gets the ids of events it cites.
+    """
     sha = text_sha256(article.text)
     if _document_stored(sha):
         report.documents_already_stored.append(article.label)
         return None
-    kinds = context.kinds
-    document = _store_document(article, context.record)
+    kinds, matcher = context.kinds, context.matcher
+    document = _store_document(article, context)
     report.documents_created.append(article.label)
     report.documents.append(document)
-    for number, candidate in enumerate(article.events, start=1):
-        undated = number - 1 in article.undated
-        # A date read against today is a guess: match nothing on it.
-        kind = kinds.get(candidate.kind) or kinds["other"]
-        match = None if undated else matching_event(candidate, kind_id=kind.pk)
+    candidates = [
+        (candidate, kinds.get(candidate.kind) or kinds["other"], i in article.undated)
+        for i, candidate in enumerate(article.events)
+    ]
+    # A date read against today is a guess: match nothing on it.
+    wanted = [
+        (kind.pk, candidate.date.lower, candidate.date.upper)
+        for candidate, kind, undated in candidates
+        if not undated
+    ]
+    found = matcher.pools(wanted) if wanted else []
+    matcher.facts(pk for pool in found for pk in pool)
+    pools = zip(wanted, found, strict=True)
+    writes = _ArticleWrites(
+        document=document, matcher=matcher, entities=context.entities
+    )
+    for number, (candidate, _, undated) in enumerate(candidates, start=1):
+        match = None
+        if not undated:
+            span, pool = next(pools)
+            if writes.could_pool(*span):
+                # An event this article just made may be a match: read again.
+                writes.flush()
+                pool = matcher.pools([span])[0]
+            match = matcher.best(Facts.of_candidate(candidate), pool)
         if match is not None:
-            _, created = Citation.objects.get_or_create(
-                event=match,
-                document=document,
-                start=candidate.start,
-                end=candidate.end,
-                defaults={"quote": candidate.quote, "needs_review": True},
-            )
-            report.citations_added += int(created)
-            if created:
-                report.matched_events.append(match)
+            if writes.cite(match, candidate):
+                report.citations_added += 1
+                matched.append(match)
             continue
-        report.events.append(
-            _create_event(
-                candidate,
-                document,
-                kinds,
-                key=f"x-{sha[:12]}-{number}",
-                entities=context.entities,
-                undated=undated,
-            )
+        new = _new_event(
+            candidate,
+            document,
+            kinds,
+            key=f"x-{sha[:12]}-{number}",
+            undated=undated,
         )
+        writes.add(new)
+        report.events.append(new.event)
         report.events_created += 1
         report.events_needing_a_date += int(undated)
+    writes.flush()
     return document
+
+
+@dataclass
+class _NewEvent:
+    """An extracted event and its rows, not written yet."""
+
+    event: Event
+    citation: Citation
+    amounts: list[Amount]
+    # (name, kind) of the entities it names, linked when it is written.
+    mentions: list[tuple[str, str]]
+    roles: list[EventEntity] = field(default_factory=list)
+
+
+@dataclass
+class _ArticleWrites:
+    """What one article adds, written in bulk with its history when the
+    article is done, or earlier when a later candidate's pool may hold one of
+    its new events: the entities not seen before in this run, the new
+    events, every citation in the candidates' order, amounts and entity links
+    (two statements each)."""
+
+    document: Document
+    matcher: Matcher
+    entities: EntityCache
+    created: list[_NewEvent] = field(default_factory=list)
+    pending: list[_NewEvent] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    # (event id, start, end) of the citations written or to be written.
+    cited: set[tuple[int, int, int]] = field(default_factory=set)
+
+    def add(self, new: _NewEvent) -> None:
+        self.created.append(new)
+        self.pending.append(new)
+        self.citations.append(new.citation)
+        self.matcher.event_created(new.event)
+
+    def cite(self, event_id: int, candidate: EventCandidate) -> bool:
+        """Cite the document for a matched event; False if it cites the span
+        already (a new event of this article, or an earlier match)."""
+        span = (event_id, candidate.start, candidate.end)
+        if span in self.cited:
+            return False
+        self.cited.add(span)
+        citation = Citation(
+            event_id=event_id,
+            document=self.document,
+            quote=candidate.quote,
+            start=candidate.start,
+            end=candidate.end,
+            needs_review=True,
+        )
+        self.citations.append(citation)
+        self.matcher.citation_added(event_id, candidate.quote)
+        return True
+
+    def could_pool(
+        self, kind_id: int, lower: datetime.date, upper: datetime.date
+    ) -> bool:
+        """Whether a new event of this article may be in the pool of (kind_id,
+        lower, upper), read before it was written."""
+        return any(
+            self.matcher.could_pool(new.event, kind_id, lower, upper)
+            for new in self.created
+        )
+
+    def flush(self) -> None:
+        new, self.pending = self.pending, []
+        citations, self.citations = self.citations, []
+        found = self.entities.get_groups(
+            (n.mentions for n in new), reason=CHANGE_REASON
+        )
+        for n, entities in zip(new, found, strict=True):
+            linked = {entity.pk: entity for entity in entities}  # each entity once
+            n.roles = [
+                EventEntity(event=n.event, entity=e, role="") for e in linked.values()
+            ]
+            # What the extractor proposed: re-dating leaves the event alone once
+            # a person changed any of it.
+            n.event.extracted_fingerprint = fingerprint_of(
+                n.event, amounts=n.amounts, roles=n.roles, citations=[n.citation]
+            )
+        rows = [
+            ([n.event for n in new], Event, CHANGE_REASON),
+            # A matched event's citation has no reason in its history (as
+            # when it was saved on its own); a new event's has its own.
+            (citations, Citation, None),
+            ([a for n in new for a in n.amounts], Amount, CHANGE_REASON),
+            ([r for n in new for r in n.roles], EventEntity, CHANGE_REASON),
+        ]
+        for objs, model, reason in rows:  # in this order: the later point at events
+            if objs:
+                rows_create_with_history(objs, model, reason=reason)
+        self.cited.update((n.event.pk, n.citation.start, n.citation.end) for n in new)
 
 
 def _document_stored(sha: str) -> bool:
@@ -436,10 +570,27 @@ def _article(*, events: list[EventCandidate] | None, **fields) -> _Article:
     return article
 
 
-def _store_document(article: _Article, run: IngestRun | None = None) -> Document:
+class _DocumentRefused(Exception):
+    """The database refused the document (its unique hash, probably)."""
+
+    def __init__(self, sha256: str) -> None:
+        self.sha256 = sha256
+
+
+ALREADY_BEING_INGESTED = (
+    "already being ingested by another run, which stored it first; nothing was "
+    "duplicated. Run ingest again for the other files (stored ones are skipped)."
+)
+
+
+def _store_document(article: _Article, context: _Context) -> Document:
     publisher = None
-    if article.publisher:
-        publisher, _ = Publisher.objects.get_or_create(name=article.publisher[:200])
+    name = article.publisher[:200]
+    if name:
+        publisher = context.publishers.get(name)
+        if publisher is None:
+            publisher, _ = Publisher.objects.get_or_create(name=name)
+            context.publishers[name] = publisher
     document = Document(
         title=(article.title or article.name)[:500],
         publisher=publisher,
@@ -449,42 +600,34 @@ def _store_document(article: _Article, run: IngestRun | None = None) -> Document
         published_on=article.published_on,
         text=article.text,
         source_name=article.name[:255],
-        ingest_run=run,
+        ingest_run=context.record,
     )
     # Field checks only: the publisher and run were just read or made, and the
-    # unique hash is the database's to refuse (handled below).
+    # unique hash is the database's to refuse (`_ingest_one` sees to it).
     document.full_clean(exclude=["publisher", "ingest_run"], validate_unique=False)
-    document._change_reason = CHANGE_REASON
+    document.sha256 = text_sha256(document.text)  # as save() would
     try:
-        # A savepoint, so that the transaction survives a refused insert.
-        with transaction.atomic():
-            document.save()
+        # What save() writes, without its signals: the history row in bulk, and
+        # nothing shows a new document yet (services.changes).
+        rows_create_with_history([document], Document, reason=CHANGE_REASON)
     except IntegrityError as exc:
-        # The unique sha256 refused it: a parallel run stored the same text
-        # after this run checked, with its events; this run must not add a
-        # second set.
-        if not _document_stored(document.sha256):
-            raise
-        raise IngestError(
-            "already being ingested by another run, which "
-            "stored it first; nothing was duplicated. Run ingest again for the "
-            "other files (stored ones are skipped)."
-        ) from exc
+        # The unique sha256, if a parallel run stored the same text after this
+        # run checked, with its events: this run must not add a second set.
+        raise _DocumentRefused(document.sha256) from exc
     return document
 
 
-def _create_event(
+def _new_event(
     candidate: EventCandidate,
     document: Document,
     kinds: dict[str, EventKind],
     *,
     key: str,
-    entities: EntityCache,
     undated: bool = False,
-) -> Event:
-    """The candidate as an extracted event waiting for review, with its source,
-    amounts and entities: seven statements (each row and its history row in
-    bulk), plus a lookup for each entity not seen before in this run."""
+) -> _NewEvent:
+    """The candidate as an extracted event waiting for review, with its source
+    and amounts, to be written with the article's other rows (and its
+    entities, `_ArticleWrites.flush`)."""
     note = f"Proposed by the extractor from {document.source_name or document.title}."
     confidence = candidate.confidence
     if undated and dated_by_context_year(candidate):
@@ -537,24 +680,12 @@ def _create_event(
         )
         for amount in candidate.amounts
     ]
-    found = entities.get_many(
-        ((m.name, m.kind) for m in candidate.entities), reason=CHANGE_REASON
+    event.derive_date_fields()  # for the pools of the article's later candidates
+    for row in (event, citation, *amounts):
+        row._change_reason = CHANGE_REASON
+    return _NewEvent(
+        event=event,
+        citation=citation,
+        amounts=amounts,
+        mentions=[(m.name, m.kind) for m in candidate.entities],
     )
-    linked = {entity.pk: entity for entity in found}  # each entity once
-    roles = [EventEntity(event=event, entity=e, role="") for e in linked.values()]
-    # What the extractor proposed: re-dating leaves the event alone once a
-    # person changed any of it.
-    event.extracted_fingerprint = fingerprint_of(
-        event, amounts=amounts, roles=roles, citations=[citation]
-    )
-    event._change_reason = CHANGE_REASON
-    event.save()
-    citation.event = event
-    citation._change_reason = CHANGE_REASON
-    citation.save()
-    for rows, model in ((amounts, Amount), (roles, EventEntity)):
-        for row in rows:
-            row.event = event  # now with its id
-        if rows:
-            bulk_create_with_history(rows, model, default_change_reason=CHANGE_REASON)
-    return event

@@ -1,31 +1,8 @@
-"""Is an extracted candidate the same fact as an event already on the timeline?
-
-`matching_event` looks only at events of the candidate's kind whose dates
-overlap its own (an index range scan per precision class, as the API's date
-windows do, so the check does not grow with the table), then scores each
-by what the two state:
-
-- amounts: a common amount is strong evidence; two sets of amounts with none
-  in common are two different facts (two deals of different sizes);
-- actors (companies, organisations, programmes): two sets with no name in
-  common are two different facts ("NMPA approves Hengrui's drug" is not
-  "NMPA approves BeiGene's drug", however alike the words); names in common
-  add evidence;
-- names in alphabetic text (capitalised words, codes such as "SHR-1701"):
-  when each side names something the other never mentions, they are about
-  different subjects (this catches the approval of another company's drug
-  when the extractor found no company);
-- wording: the candidate's title and quote against the event's title and the
-  quotes of its sources, with rapidfuzz: token set and sort ratios on words
-  for alphabetic text, an Indel ratio on characters for Chinese (which has
-  no spaces, so a whole title would otherwise be one "word").
-
-A score of `MATCH_THRESHOLD` or more is a match; the best one wins.
-"""
+"""How alike an extracted candidate and an event are: their `Facts` and the
+score of the two (see the package's docstring for what counts)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 import unicodedata
 from collections import defaultdict
@@ -33,18 +10,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connections
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from corpus.dates import OPEN_LOWER, OPEN_UPPER, earliest_start
 from corpus.extraction.events import EventCandidate
-from timeline.models import Amount, Citation, Entity, Event, EventEntity
-from timeline.selectors.pages import longest_interval_days
+from timeline.models import Entity
 
 MATCH_THRESHOLD = 0.5
-# Events of the same kind and overlapping dates looked at per candidate, per
-# precision class (day, month, …): those that start closest before its end.
-ARM_SIZE = 15
 AMOUNT_WEIGHT = 0.5
 ACTOR_WEIGHT = 0.2
 TEXT_WEIGHT = 0.6
@@ -54,11 +25,7 @@ NAME_RATIO = 90
 ACTOR_KINDS = frozenset(
     {Entity.Kind.COMPANY, Entity.Kind.ORGANISATION, Entity.Kind.PROGRAMME}
 )
-MATCHABLE_STATUSES = (
-    Event.Status.DRAFT,
-    Event.Status.IN_REVIEW,
-    Event.Status.PUBLISHED,
-)
+NOTHING: frozenset = frozenset()
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 NOT_WORD = re.compile(r"[\W_]+")
 # A capitalised word, or a word mixing letters and digits ("PD-1"), with any
@@ -97,14 +64,24 @@ class Facts:
         mentions: Iterable[tuple[str, str]],
     ) -> None:
         self.raw = texts
-        normalised = (normalise(text) for text in texts)
-        # (text, whether it is Chinese), empty ones left out.
-        self.texts = tuple((t, is_chinese(t)) for t in normalised if t)
         self.amounts = frozenset(amounts)
         self.mentions = list(mentions)
-        entities = _entities(self.mentions)
-        self.actors: frozenset[str] = entities["actors"]
-        self.others: frozenset[str] = entities["others"]  # places, people, bodies
+        self.actors: frozenset[str] = NOTHING
+        self.others: frozenset[str] = NOTHING  # places, people, bodies
+        if self.mentions:  # most events of a pool have none: no sets to make
+            entities = _entities(self.mentions)
+            self.actors, self.others = entities["actors"], entities["others"]
+
+    @cached_property
+    def texts(self) -> tuple[tuple[str, bool], ...]:
+        """(normalised text, whether it is Chinese), empty ones left out: only
+        for events that the amounts and actors did not tell apart already."""
+        normalised = (normalise(text) for text in self.raw)
+        return tuple((t, is_chinese(t)) for t in normalised if t)
+
+    def with_text(self, text: str) -> Facts:
+        """These facts and one more text (a quote cited since they were read)."""
+        return Facts([*self.raw, text], self.amounts, self.mentions)
 
     @classmethod
     def of_candidate(cls, candidate: EventCandidate) -> Facts:
@@ -146,11 +123,16 @@ class Facts:
 
 def normalise(text: str) -> str:
     """Case, width and punctuation folded: ２０２４ = 2024, "A.I." ~ "a i"."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():  # as NFKC and casefold would leave it, sooner
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKC", text).casefold()
     return NOT_WORD.sub(" ", folded).strip()
 
 
 def is_chinese(text: str) -> bool:
+    if text.isascii():  # no CJK character: Chinese only if it is all spaces
+        return not text.replace(" ", "")
     return len(CJK.findall(text)) * 3 >= len(text.replace(" ", ""))
 
 
@@ -193,20 +175,10 @@ def _any_name_matches(ours: Iterable[str], theirs: Iterable[str]) -> int:
 
 def match_score(candidate: Facts, event: Facts) -> float:
     """0..1 (0 when the two are different facts); see the module docstring."""
-    score = 0.0
-    if candidate.amounts and event.amounts:
-        if not candidate.amounts & event.amounts:
-            return 0.0
-        score += AMOUNT_WEIGHT
-    if candidate.actors and event.actors:
-        shared = _any_name_matches(candidate.actors, event.actors)
-        if not shared:
-            return 0.0
-        score += ACTOR_WEIGHT * shared / min(len(candidate.actors), len(event.actors))
-    elif candidate.others and event.others:
-        shared = _any_name_matches(candidate.others, event.others)
-        score += ACTOR_WEIGHT / 2 * shared / len(candidate.others)
-    needed = (MATCH_THRESHOLD - score) / TEXT_WEIGHT
+    score = stated_score(candidate, event)
+    if score is None:
+        return 0.0
+    needed = wording_needed(score)
     if needed > 1:
         return score  # no wording could make it a match
     wording = max(
@@ -217,6 +189,35 @@ def match_score(candidate: Facts, event: Facts) -> float:
         ),
         default=0.0,
     )
+    return worded_score(candidate, event, score, wording)
+
+
+def stated_score(candidate: Facts, event: Facts) -> float | None:
+    """What the amounts and actors add to the score; None when they show two
+    different facts."""
+    score = 0.0
+    if candidate.amounts and event.amounts:
+        if not candidate.amounts & event.amounts:
+            return None
+        score += AMOUNT_WEIGHT
+    if candidate.actors and event.actors:
+        shared = _any_name_matches(candidate.actors, event.actors)
+        if not shared:
+            return None
+        score += ACTOR_WEIGHT * shared / min(len(candidate.actors), len(event.actors))
+    elif candidate.others and event.others:
+        shared = _any_name_matches(candidate.others, event.others)
+        score += ACTOR_WEIGHT / 2 * shared / len(candidate.others)
+    return score
+
+
+def wording_needed(score: float) -> float:
+    """The text similarity that would bring `score` to the threshold."""
+    return (MATCH_THRESHOLD - score) / TEXT_WEIGHT
+
+
+def worded_score(candidate: Facts, event: Facts, score: float, wording: float) -> float:
+    """The stated `score` with the best `wording` similarity of the texts."""
     score = min(score + TEXT_WEIGHT * wording, 1.0)
     # Names last: the dearest check, and only for what would match.
     if score < MATCH_THRESHOLD:
@@ -226,88 +227,47 @@ def match_score(candidate: Facts, event: Facts) -> float:
     return score
 
 
-def matching_event(candidate: EventCandidate, *, kind_id: int) -> Event | None:
-    """The event of kind `kind_id` (the candidate's) on the timeline that states
-    the same fact, if any."""
-    pool = candidate_pool(kind_id, candidate.date.lower, candidate.date.upper)
-    if not pool:
-        return None
-    facts = Facts.of_candidate(candidate)
-    best, best_score = None, MATCH_THRESHOLD
-    for pk, event_facts in events_facts(pool).items():
-        score = match_score(facts, event_facts)
-        if score >= best_score:
-            best, best_score = pk, score
-    return None if best is None else Event.objects.get(pk=best)
-
-
-def candidate_pool(
-    kind_id: int, lower: datetime.date, upper: datetime.date, *, using="default"
-) -> list[int]:
-    """Ids of events of the kind whose dates overlap [lower, upper]: per
-    precision class, the `ARM_SIZE` that start closest before `upper`.
-
-    One statement: a UNION ALL of one range scan per precision on the
-    (kind, precision, date_lower, date_upper) index (migration 0012); each
-    class's earliest possible start bounds its scan (`earliest_start`; free
-    intervals by the longest stored one), so the cost does not grow with the
-    table. Open-ended events ("since 2005") are left out: a news item's fact
-    is not one. Status and merges are checked on the pool (`events_facts`).
-    """
-    db = connections[using]
-    q = db.ops.quote_name
-    table = q(Event._meta.db_table)
-    parts, params = [], []
-    longest = None
-    for precision in Event.Precision.values:
-        floor = earliest_start(precision, lower)
-        if floor is None:
-            if longest is None:
-                longest = longest_interval_days(using)
-            floor = max(lower - datetime.timedelta(days=longest), OPEN_LOWER)
-            floor = floor + datetime.timedelta(days=1) if floor == OPEN_LOWER else floor
-        parts.append(
-            f"SELECT * FROM (SELECT {q('id')} FROM {table} "
-            f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
-            f"AND {q('date_lower')} >= %s AND {q('date_lower')} <= %s "
-            f"AND {q('date_upper')} >= %s AND {q('date_upper')} < %s "
-            f"ORDER BY {q('date_lower')} DESC LIMIT {ARM_SIZE}) AS arm_{precision}"
-        )
-        params += [
-            kind_id,
-            precision,
-            *(db.ops.adapt_datefield_value(d) for d in (floor, upper, lower)),
-            db.ops.adapt_datefield_value(OPEN_UPPER),
-        ]
-    with db.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def events_facts(pks: list[int]) -> dict[int, Facts]:
-    """The Facts of each event: four queries however many events."""
-    titles = dict(
-        Event.objects.filter(
-            pk__in=pks, merged_into__isnull=True, status__in=MATCHABLE_STATUSES
-        ).values_list("id", "title")
-    )
-    texts: dict[int, list[str]] = {pk: [title] for pk, title in titles.items()}
-    pks = list(titles)
-    for pk, quote in Citation.objects.filter(event_id__in=pks).values_list(
-        "event_id", "quote"
-    ):
-        texts[pk].append(quote)
-    amounts: dict[int, set] = defaultdict(set)
-    for pk, value, currency in Amount.objects.filter(event_id__in=pks).values_list(
-        "event_id", "value", "currency"
-    ):
-        amounts[pk].add((value.normalize(), currency))
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for pk, name, kind in EventEntity.objects.filter(event_id__in=pks).values_list(
-        "event_id", "entity__name", "entity__kind"
-    ):
-        names[pk].append((name, kind))
-    return {pk: Facts(texts[pk], amounts[pk], names[pk]) for pk in pks}
+def wordings(candidate: Facts, events: list[tuple[Facts, float]]) -> list[float]:
+    """For each (event, needed), the wording `match_score` finds: the best
+    `text_similarity(a, b, chinese, needed)` of the candidate's texts and the
+    event's, each text scored against all the events' in one rapidfuzz call."""
+    best = [0.0] * len(events)
+    by_needed: dict[float, list[tuple[int, str, bool]]] = defaultdict(list)
+    for number, (facts, needed) in enumerate(events):
+        by_needed[needed] += [(number, text, zh) for text, zh in facts.texts]
+    for needed, texts in by_needed.items():
+        for a, a_zh in candidate.texts:
+            chinese = [(n, b.replace(" ", "")) for n, b, b_zh in texts if a_zh or b_zh]
+            if chinese:
+                found = process.extract(
+                    a.replace(" ", ""),
+                    [b for _, b in chinese],
+                    scorer=fuzz.ratio,
+                    score_cutoff=max(0.0, needed) * 100,
+                    limit=None,
+                )
+                for _, ratio, index in found:
+                    number = chinese[index][0]
+                    best[number] = max(best[number], ratio / 100)
+            words = [(n, b) for n, b, b_zh in texts if not (a_zh or b_zh)]
+            if words:
+                # As text_similarity: set ratio first, sort ratio for the rest.
+                cutoff = max(0.0, 2 * needed - 1) * 100
+                found = process.extract(
+                    a,
+                    [b for _, b in words],
+                    scorer=fuzz.token_set_ratio,
+                    score_cutoff=cutoff,
+                    limit=None,
+                )
+                for b, by_set, index in found:
+                    by_order = by_set and fuzz.token_sort_ratio(
+                        a, b, score_cutoff=cutoff
+                    )
+                    if by_order:
+                        number = words[index][0]
+                        best[number] = max(best[number], (by_set + by_order) / 200)
+    return best
 
 
 def _names_and_words(
