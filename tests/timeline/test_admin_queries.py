@@ -2,13 +2,17 @@
 counts, search results equal to a plain substring search (FTS5 trigrams on
 SQLite, Chinese included), pages read by id, capped counts."""
 
+import re
+from types import MethodType
+
 import pytest
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
-from corpus.admin import EstimatedCountPaginator
+from corpus.admin import BigTableMixin, EstimatedCountPaginator, id_url
 from tests.factories import (
     CitationFactory,
     DocumentFactory,
@@ -261,6 +265,50 @@ def test_changelist_deep_page_shows_the_right_rows(admin_client_, monkeypatch):
     ids = list(Event.objects.values_list("pk", flat=True))  # the default order
     response = admin_client_.get(CHANGELIST + "?p=4")
     assert [e.pk for e in response.context["cl"].result_list] == ids[6:8]
+
+
+# -- rows rendered without per-row URL resolving ------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        CHANGELIST,
+        CHANGELIST + "?year=2013&status__exact=published",
+        CHANGELIST + "?q=药监局&o=2",
+        "/admin/corpus/document/?language__exact=en",
+        "/admin/timeline/citation/",
+        "/admin/timeline/entity/?q=Pfizer",
+    ],
+)
+def test_lean_changelist_renders_what_djangos_own_renders(
+    world, admin_client_, monkeypatch, url
+):
+    def page() -> str:
+        html = admin_client_.get(url).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    lean = page()
+    assert 'class="action-select"' in lean
+    for model_admin in admin.site._registry.values():
+        if isinstance(model_admin, BigTableMixin):
+            monkeypatch.setattr(
+                model_admin, "get_changelist", lambda request, **kw: ChangeList
+            )
+            monkeypatch.setattr(
+                model_admin,
+                "action_checkbox",
+                MethodType(admin.ModelAdmin.action_checkbox, model_admin),
+            )
+    assert page() == lean
+
+
+def test_id_url_gives_what_reverse_gives():
+    event_url = id_url("admin:timeline_event_change")
+    for pk in (1, 42, 2**62):
+        assert event_url(pk) == reverse("admin:timeline_event_change", args=[pk])
+    with pytest.raises(ValueError):
+        event_url("1/../delete")
 
 
 # -- query counts ------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import EstimatedCountPaginator, ReadOnlyAdmin
+from corpus.admin import BigTableMixin, ReadOnlyAdmin, id_url
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
 from timeline.admin.forms import (
@@ -122,11 +122,8 @@ class EventEntityInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(BigTableMixin, SimpleHistoryAdmin):
     form = EventForm
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    list_per_page = 50
     list_display = [
         "date_column",
         "title",
@@ -617,12 +614,30 @@ class EventAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(request.get_full_path())
         include_drafts = request.GET.get("drafts") == "1"
         events = list(selectors.review_queue(include_drafts=include_drafts)[:100])
+        # Two hundred sections link their event and documents: one reverse()
+        # each for all of them.
+        event_url = id_url(
+            "admin:timeline_event_change", current_app=self.admin_site.name
+        )
+        document_url = id_url(
+            "admin:corpus_document_change", current_app=self.admin_site.name
+        )
+
+        def in_context(citations):
+            return [
+                (citation, context, document_url(citation.document_id))
+                for citation, context in selectors.citations_in_context(citations)
+            ]
+
         items = [
-            (event, selectors.citations_in_context(event.citations.all()))
+            (event, event_url(event.pk), in_context(event.citations.all()))
             for event in events
         ]
         flagged = selectors.flagged_sources()
-        sources = selectors.citations_in_context(flagged[:100])
+        sources = [
+            (citation, context, url, event_url(citation.event_id))
+            for citation, context, url in in_context(flagged[:100])
+        ]
         changes = [
             (revision, selectors.revision_diff(revision))
             for revision in selectors.pending_revisions()[:100]
