@@ -196,6 +196,27 @@ class PublisherAdmin(BigTableAdmin):
         return obj.document_total
 
 
+class CappedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-field filter over a table of thousands (publishers): past
+    `limit` rows the sidebar lists only the chosen one, as thousands of links
+    took longer to render than the page's rows (the related object's own
+    admin list links to what it filters)."""
+
+    limit = 100
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        rows = field.remote_field.model._default_manager.all()
+        if ordering:
+            rows = rows.order_by(*ordering)
+        target = field.target_field.attname
+        listed = list(rows[: self.limit + 1])
+        if len(listed) > self.limit:
+            chosen = [value for value in self.lookup_val or [] if value.isdigit()]
+            listed = list(rows.filter(**{f"{target}__in": chosen})) if chosen else []
+        return [(getattr(row, target), str(row)) for row in listed]
+
+
 class PublicationDateFilter(admin.SimpleListFilter):
     """Documents without a date: their relative dates ("last month") wait on one."""
 
@@ -222,7 +243,11 @@ class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
         "language",
         "source_name",
     ]
-    list_filter = [PublicationDateFilter, "language", "publisher"]
+    list_filter = [
+        PublicationDateFilter,
+        "language",
+        ("publisher", CappedRelatedFilter),
+    ]
     list_select_related = ["publisher"]
     search_fields = ["title", "source_name", "url", "publisher__name"]
     autocomplete_fields = ["publisher"]

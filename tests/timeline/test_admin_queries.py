@@ -12,7 +12,13 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
-from corpus.admin import BigTableMixin, EstimatedCountPaginator, id_url
+from corpus.admin import (
+    BigTableMixin,
+    CappedRelatedFilter,
+    EstimatedCountPaginator,
+    id_url,
+)
+from corpus.models import Publisher
 from tests.factories import (
     CitationFactory,
     DocumentFactory,
@@ -451,3 +457,32 @@ def test_publisher_filter_past_the_limit_lists_only_the_chosen_one(
         for s in unfiltered.context["cl"].filter_specs
     ]
     assert "publisher" not in names
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/admin/corpus/document/", "publisher"),
+        ("/admin/timeline/citation/", "document__publisher"),
+    ],
+)
+def test_document_and_citation_publisher_filters_past_the_limit_list_the_chosen_one(
+    world, admin_client_, monkeypatch, url, path
+):
+    other = DocumentFactory()
+    CitationFactory(event=Event.objects.first(), document=other)
+
+    def publisher_choices(query: str = "") -> list | None:
+        """The filter's choices; None when it has none to show."""
+        response = admin_client_.get(url + query)
+        assert response.status_code == 200
+        specs = response.context["cl"].filter_specs
+        spec = next((s for s in specs if isinstance(s, CappedRelatedFilter)), None)
+        return spec and spec.lookup_choices
+
+    everyone = sorted(Publisher.objects.values_list("pk", "name"))
+    assert sorted(publisher_choices()) == everyone
+    monkeypatch.setattr(CappedRelatedFilter, "limit", 1)
+    assert publisher_choices() is None
+    chosen = f"?{path}__id__exact={other.publisher_id}"
+    assert publisher_choices(chosen) == [(other.publisher_id, other.publisher.name)]
