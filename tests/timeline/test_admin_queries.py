@@ -379,14 +379,23 @@ def test_review_queue_runs_a_fixed_number_of_queries(
     Citation.objects.filter(pk__in=Citation.objects.values("pk")[:5]).update(
         needs_review=True
     )
+    # New sources on published events: a section of their own.
+    published = Event.objects.order_by("pk")[:3]
+    Event.objects.filter(pk__in=published).update(status=Event.Status.PUBLISHED)
+    Citation.objects.filter(event__in=published).update(needs_review=True)
     url = reverse("admin:timeline_event_review")
     admin_client_.get(url)
     # Session, user, the events, their citations, amounts and roles, the
-    # flagged sources and their count, pending revisions, the waiting count.
+    # flagged sources' ids (their count) and rows, pending revisions, the
+    # waiting count.
     with django_assert_num_queries(10):
         response = admin_client_.get(url)
     assert response.status_code == 200
-    assert len(response.context["items"]) == 60
+    assert len(response.context["items"]) == 57
+    assert response.context["flagged_count"] == 3
+    assert [c.event_id for c, *_ in response.context["flagged"]] == [
+        e.pk for e in published
+    ]
 
 
 @pytest.mark.parametrize(

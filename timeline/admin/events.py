@@ -633,10 +633,10 @@ class EventAdmin(BigTableMixin, SimpleHistoryAdmin):
             (event, event_url(event.pk), in_context(event.citations.all()))
             for event in events
         ]
-        flagged = selectors.flagged_sources()
+        flagged, flagged_count = selectors.flagged_sources(limit=100)
         sources = [
             (citation, context, url, event_url(citation.event_id))
-            for citation, context, url in in_context(flagged[:100])
+            for citation, context, url in in_context(flagged)
         ]
         changes = [
             (revision, selectors.revision_diff(revision))
@@ -656,7 +656,7 @@ class EventAdmin(BigTableMixin, SimpleHistoryAdmin):
                 "waiting": Event.objects.filter(status=Event.Status.IN_REVIEW).count(),
                 "flagged": sources,
                 "revisions": changes,
-                "flagged_count": flagged.count(),
+                "flagged_count": flagged_count,
             },
         )
 
