@@ -399,6 +399,17 @@ def test_review_queue_runs_a_fixed_number_of_queries(
     assert REVIEW_SHOWN < 57
     assert "57 events waiting for review" in response.content.decode()
     assert f"the first {REVIEW_SHOWN} below" in response.content.decode()
+    # Links reversed once per page, to the right rows.
+    event, _, sources = response.context["items"][0]
+    citation = sources[0][0]
+    content = response.content.decode()
+    assert f'id="review-{event.pk}"' in content
+    event_url = reverse("admin:timeline_event_change", args=[event.pk])
+    document_url = reverse("admin:corpus_document_change", args=[citation.document_id])
+    assert f'href="{event_url}"' in content
+    assert f'href="{document_url}"' in content
+    source = response.context["flagged"][0][0]
+    assert f'name="accept_source" value="{source.pk}"' in content
     assert response.context["flagged_count"] == 3
     assert [c.event_id for c, *_ in response.context["flagged"]] == [
         e.pk for e in published
