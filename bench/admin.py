@@ -54,8 +54,8 @@ def build_catalog(path: Path, n: int, seed: int = 13) -> None:
     db.execute("PRAGMA synchronous=OFF")
     start = time.monotonic()
     db.executemany(
-        "INSERT INTO corpus_publisher (name, url) VALUES (?, '')",
-        [(f"Publisher {i}",) for i in range(2, PUBLISHERS + 1)],
+        "INSERT INTO corpus_publisher (name, url, slug) VALUES (?, '', ?)",
+        [(f"Publisher {i}", f"publisher-{i}") for i in range(2, PUBLISHERS + 1)],
     )
     first_doc = db.execute("SELECT max(id) FROM corpus_document").fetchone()[0] + 1
     text = "Bench article. " * 20
@@ -91,9 +91,9 @@ def build_catalog(path: Path, n: int, seed: int = 13) -> None:
         for _ in range(count):
             entity_id += 1
             db.execute(
-                "INSERT INTO timeline_entity (id, name, kind, aliases, wikidata_id) "
-                "VALUES (?, ?, 'company', '[]', '')",
-                (entity_id, f"Entity {entity_id} ({size})"),
+                "INSERT INTO timeline_entity (id, name, kind, aliases, wikidata_id, "
+                "slug) VALUES (?, ?, 'company', '[]', '', ?)",
+                (entity_id, f"Entity {entity_id} ({size})", f"entity-{entity_id}"),
             )
             links += [
                 (event, entity_id)
@@ -137,12 +137,20 @@ def build_catalog(path: Path, n: int, seed: int = 13) -> None:
     print(f"catalog added in {time.monotonic() - start:.1f} s")
 
 
-def ensure_database(n: int, reuse: bool) -> Path:
+def ensure_database(n: int, reuse: bool, source: Path | None = None) -> Path:
+    """The bench's file: kept (`reuse`), or bench/api.py's events (built, or
+    copied from `source`, a file bench/api.py built with `n` events) plus the
+    catalog."""
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"admin-{n}.sqlite3"
     if reuse and path.exists():
         return path
-    build_database(path, n)
+    if source is not None:
+        # The backup API copies a file another process may hold open (WAL).
+        with sqlite3.connect(source) as src, sqlite3.connect(path) as dst:
+            src.backup(dst)
+    else:
+        build_database(path, n)
     build_catalog(path, n)
     return path
 
@@ -151,6 +159,13 @@ def django_client(path: Path, migrate: bool = True):
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["DJANGO_CACHE_URL"] = "locmem://"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    # As bench/api.py and bench/site.py: a memory map and a 64 MB page cache
+    # for a large read-mostly file; DATABASE_SQLITE_INIT_COMMAND="" measures
+    # SQLite's defaults.
+    os.environ.setdefault(
+        "DATABASE_SQLITE_INIT_COMMAND",
+        "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536",
+    )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -177,22 +192,26 @@ def users():
     return admin_user, curator
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, float, list[dict], int]:
-    """Median ms of GET `url` and of its SQL, the last run's queries and its
-    status (after one warm-up)."""
+def measure(
+    client, url: str, repeat: int
+) -> tuple[float, float, float, list[dict], int]:
+    """Median wall ms, CPU ms (this process) and SQL ms of GET `url`, the last
+    run's queries and its status (after one warm-up)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)
-    times, sql = [], []
+    times, cpu, sql = [], [], []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
     return (
         statistics.median(times),
+        statistics.median(cpu),
         statistics.median(sql),
         captured.captured_queries,
         response.status_code,
@@ -270,10 +289,16 @@ def main() -> None:
     )
     parser.add_argument("--path", type=Path, help="another database file")
     parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        help="copy bench/api.py's events from this file instead of building them",
+    )
+    parser.add_argument(
         "--slow", type=float, default=0, help="show the slowest query past this ms"
     )
     args = parser.parse_args()
-    path = args.path or ensure_database(args.events, args.reuse)
+    path = args.path or ensure_database(args.events, args.reuse, args.source)
     django_client(path, migrate=not args.no_migrate)
     from django.test import Client
 
@@ -285,13 +310,18 @@ def main() -> None:
         f"{args.events:,} events, SQLite {sqlite3.sqlite_version}, median of "
         f"{args.repeat}"
     )
-    print(f"{'page':<34} {'ms':>9} {'sql ms':>8} {'queries':>7} {'status':>6}")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(
+        f"{'page':<34} {'ms':>9} {'cpu ms':>8} {'sql ms':>8} {'queries':>7} "
+        f"{'status':>6}"
+    )
     for who, label, url in cases(args.events):
         if args.only and args.only not in label:
             continue
-        ms, sql_ms, queries, status = measure(clients[who], url, args.repeat)
+        ms, cpu_ms, sql_ms, queries, status = measure(clients[who], url, args.repeat)
         print(
-            f"{label:<34} {ms:>9.1f} {sql_ms:>8.1f} {len(queries):>7} {status:>6}",
+            f"{label:<34} {ms:>9.1f} {cpu_ms:>8.1f} {sql_ms:>8.1f} {len(queries):>7} "
+            f"{status:>6}",
             flush=True,
         )
         if args.slow and ms > args.slow:

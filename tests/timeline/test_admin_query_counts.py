@@ -12,6 +12,7 @@ from tests.factories import (
     EventFactory,
 )
 from tests.shared_rows import shared_rows
+from timeline.admin.events import REVIEW_SHOWN
 from timeline.models import Citation, Entity, Event
 
 pytestmark = pytest.mark.django_db
@@ -78,14 +79,40 @@ def test_review_queue_runs_a_fixed_number_of_queries(
     Citation.objects.filter(pk__in=Citation.objects.values("pk")[:5]).update(
         needs_review=True
     )
+    # New sources on published events: a section of their own.
+    published = Event.objects.order_by("pk")[:3]
+    Event.objects.filter(pk__in=published).update(status=Event.Status.PUBLISHED)
+    Citation.objects.filter(event__in=published).update(needs_review=True)
     url = reverse("admin:timeline_event_review")
     admin_client_.get(url)
     # Session, user, the events, their citations, amounts and roles, the
-    # flagged sources and their count, pending revisions, the waiting count.
+    # flagged sources' ids (their count) and rows, pending revisions, the
+    # waiting count.
     with django_assert_num_queries(10):
         response = admin_client_.get(url)
     assert response.status_code == 200
-    assert len(response.context["items"]) == 60
+    # 57 wait; the first REVIEW_SHOWN show.
+    assert [e.pk for e, *_ in response.context["items"]] == list(
+        Event.objects.awaiting_review().values_list("pk", flat=True)[:REVIEW_SHOWN]
+    )
+    assert REVIEW_SHOWN < 57
+    assert "57 events waiting for review" in response.content.decode()
+    assert f"the first {REVIEW_SHOWN} below" in response.content.decode()
+    # Links reversed once per page, to the right rows.
+    event, _, sources = response.context["items"][0]
+    citation = sources[0][0]
+    content = response.content.decode()
+    assert f'id="review-{event.pk}"' in content
+    event_url = reverse("admin:timeline_event_change", args=[event.pk])
+    document_url = reverse("admin:corpus_document_change", args=[citation.document_id])
+    assert f'href="{event_url}"' in content
+    assert f'href="{document_url}"' in content
+    source = response.context["flagged"][0][0]
+    assert f'name="accept_source" value="{source.pk}"' in content
+    assert response.context["flagged_count"] == 3
+    assert [c.event_id for c, *_ in response.context["flagged"]] == [
+        e.pk for e in published
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,17 @@
 substring search finds (FTS5 trigrams on SQLite, Chinese included), on one
 set of English and Chinese events shared by the module's tests."""
 
-import pytest
-from django.db.models import Q
+import re
+from types import MethodType
 
+import pytest
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Q
+from django.urls import reverse
+
+from corpus.admin import BigTableMixin, CappedRelatedFilter, id_url
+from corpus.models import Publisher
 from tests.factories import (
     CitationFactory,
     DocumentFactory,
@@ -175,3 +183,76 @@ def test_publisher_filter_past_the_limit_lists_only_the_chosen_one(
         for s in unfiltered.context["cl"].filter_specs
     ]
     assert "publisher" not in names
+
+
+# -- rows rendered without per-row URL resolving ------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        CHANGELIST,
+        CHANGELIST + "?year=2013&status__exact=published",
+        CHANGELIST + "?q=药监局&o=2",
+        "/admin/corpus/document/?language__exact=en",
+        "/admin/timeline/citation/",
+        "/admin/timeline/entity/?q=Pfizer",
+    ],
+)
+def test_lean_changelist_renders_what_djangos_own_renders(
+    world, admin_client_, monkeypatch, url
+):
+    def page() -> str:
+        html = admin_client_.get(url).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    lean = page()
+    assert 'class="action-select"' in lean
+    for model_admin in admin.site._registry.values():
+        if isinstance(model_admin, BigTableMixin):
+            monkeypatch.setattr(
+                model_admin, "get_changelist", lambda request, **kw: ChangeList
+            )
+            monkeypatch.setattr(
+                model_admin,
+                "action_checkbox",
+                MethodType(admin.ModelAdmin.action_checkbox, model_admin),
+            )
+    assert page() == lean
+
+
+def test_id_url_gives_what_reverse_gives():
+    event_url = id_url("admin:timeline_event_change")
+    for pk in (1, 42, 2**62):
+        assert event_url(pk) == reverse("admin:timeline_event_change", args=[pk])
+    with pytest.raises(ValueError):
+        event_url("1/../delete")
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/admin/corpus/document/", "publisher"),
+        ("/admin/timeline/citation/", "document__publisher"),
+    ],
+)
+def test_document_and_citation_publisher_filters_past_the_limit_list_the_chosen_one(
+    world, admin_client_, monkeypatch, url, path
+):
+    other = DocumentFactory()
+    CitationFactory(event=Event.objects.first(), document=other)
+
+    def publisher_choices(query: str = "") -> list | None:
+        """The filter's choices; None when it has none to show."""
+        response = admin_client_.get(url + query)
+        assert response.status_code == 200
+        specs = response.context["cl"].filter_specs
+        spec = next((s for s in specs if isinstance(s, CappedRelatedFilter)), None)
+        return spec and spec.lookup_choices
+
+    everyone = sorted(Publisher.objects.values_list("pk", "name"))
+    assert sorted(publisher_choices()) == everyone
+    monkeypatch.setattr(CappedRelatedFilter, "limit", 1)
+    assert publisher_choices() is None
+    chosen = f"?{path}__id__exact={other.publisher_id}"
+    assert publisher_choices(chosen) == [(other.publisher_id, other.publisher.name)]

@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import EstimatedCountPaginator
+from corpus.admin import BigTableMixin, CappedRelatedFilter
 from timeline.admin.forms import CitationForm
 from timeline.models import Amount, Citation, Entity, EventEntity, EventKind
 from timeline.services import revisions
@@ -33,12 +33,6 @@ class PublicCatalogMixin:
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and not self._guarded(request, obj)
-
-
-class BigTableMixin:
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    list_per_page = 50
 
 
 @admin.register(EventKind)
@@ -177,7 +171,7 @@ class CitationAdmin(EventContentAdmin):
         "end",
         "needs_review",
     ]
-    list_filter = ["needs_review", "document__publisher"]
+    list_filter = ["needs_review", ("document__publisher", CappedRelatedFilter)]
     list_select_related = ["event", "document"]
     search_fields = ["quote", "event__title", "document__title"]
     autocomplete_fields = ["event", "document"]

@@ -116,23 +116,29 @@ def citations_in_context(citations: Iterable[Citation]) -> list[tuple[Citation, 
     return [(c, quote_context(c.document.text, c.start, c.end)) for c in citations]
 
 
-def flagged_sources() -> QuerySet[Citation]:
-    """Sources the ingest added to published events, waiting for an editor.
+def flagged_sources(*, limit: int) -> tuple[list[Citation], int]:
+    """The first `limit` sources the ingest added to published events, waiting
+    for an editor (oldest first), and how many wait.
 
     Those on events still in review show under their event in the queue and
     are accepted with it; these need a decision of their own.
     """
-    # The ids first, from the few flagged citations (index citation_flagged)
-    # with the event as an EXISTS: joined to events and documents in one
-    # query, the database started from all published events or documents.
+    # One read of the ids serves the count and the page: the few flagged
+    # citations (index citation_flagged), each checked against its event by
+    # an EXISTS (joined to events in one query, the database started from all
+    # published events). A count and a page each did that work.
     published = Event.objects.filter(
         pk=OuterRef("event_id"),
         status=Event.Status.PUBLISHED,
         merged_into__isnull=True,
     )
-    flagged = Citation.objects.filter(Exists(published), needs_review=True)
-    return (
-        Citation.objects.filter(pk__in=flagged.values("pk"))
-        .select_related("event", "document__publisher")
+    ids = list(
+        Citation.objects.filter(Exists(published), needs_review=True)
         .order_by("created_at", "id")
+        .values_list("pk", flat=True)
     )
+    shown = ids[:limit]
+    rows = Citation.objects.select_related("event", "document__publisher").in_bulk(
+        shown
+    )
+    return [rows[pk] for pk in shown if pk in rows], len(ids)
