@@ -265,7 +265,7 @@ def _find_date(s: str) -> tuple[datetime.date, re.Match[str]] | None:
 
 
 def _is_cjk(s: str) -> bool:
-    return bool(_HAN_RE.search(s))
+    return not s.isascii() and bool(_HAN_RE.search(s))
 
 
 def _looks_like_name(s: str) -> bool:

@@ -31,7 +31,7 @@ MPART = r"(?P<mpart>上旬|中旬|下旬|初|底|末)"
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    return not text.isascii() and _CJK.search(text) is not None
 
 
 def cn_int(s: str) -> float | None:
