@@ -13,6 +13,7 @@ from corpus.extraction import (
     amounts,
     anchors,
     events,
+    headers,
     timex,
     timex_en,
     timex_en_lexicon,
@@ -270,3 +271,14 @@ def test_chinese_windows_cover_every_run_and_merge_the_ones_that_overlap() -> No
         expected.append((lo, hi))
     assert timex_zh._windows(text) == expected
     assert len(expected) == 2
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["English only", "Ünïcödé Ȁȏ ɏɐ", "中文和English", "ひらがなカタカナ・ー", "ゟ゠ヿ",
+     "\ud800 lone surrogate", "한국어 Ελληνικά", ""],
+)  # fmt: skip
+def test_letters_counted_on_bytes_are_what_the_run_patterns_find(sample: str) -> None:
+    latin = sum(map(len, headers._LATIN_RUN_RE.findall(sample)))
+    kana = sum(map(len, headers._KANA_RUN_RE.findall(sample)))
+    assert headers._latin_and_kana(sample) == (latin, kana)
