@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from corpus.extraction.prechecks import has_case_traps
 from corpus.extraction.timex import Timex
 
 __all__ = [
@@ -42,6 +43,53 @@ _FIELD_ON_LINE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_LINE = 160
+
+# The last character a label, a clock time or an identifier can end in once
+# trailing white space (and a colon or separator) is stripped: a window that
+# ends in none of them cannot match the pattern, far cheaper to tell. None of
+# these letters has a case-insensitive double among the CASE_TRAPS.
+_LABEL_ENDS = frozenset("ednEDN间期間")
+_IDENTIFIER_ENDS = frozenset("hbtdneorvHBTDNEORV.#")
+_IDENTIFIER_MARKS = frozenset("(:=#-")
+# "versus" and "vs" end in "s", which case-insensitive matching also reads in "ſ".
+_COMPARED_ENDS = frozenset("honfseHONFSE.\u017f与較较比于於起")
+
+
+def _last_char(window: str) -> str:
+    return window.rstrip()[-1:]
+
+
+def _may_end_in_label(before: str) -> bool:
+    """Whether _LABEL_BEFORE may match: a label, then a colon or not."""
+    stripped = before.rstrip()
+    if stripped[-1:] in (":", "："):
+        stripped = stripped[:-1].rstrip()
+    return stripped[-1:] in _LABEL_ENDS
+
+
+def _may_end_in_identifier(before: str) -> bool:
+    """Whether _IDENTIFIER_BEFORE may match: an identifier word, a "#" or a
+    version number, then one separator or none."""
+    stripped = before.rstrip()
+    last = stripped[-1:]
+    if last in _IDENTIFIER_ENDS or last.isdigit():
+        return True
+    if last and last in _IDENTIFIER_MARKS:
+        last = _last_char(stripped[:-1])
+        return last in _IDENTIFIER_ENDS or last.isdigit()
+    return False
+
+
+def _may_cite(line: str) -> bool:
+    """Whether _CITATION_LINE may match: each of its branches needs one of
+    these substrings."""
+    if ";" in line or "(" in line or "[" in line or "出版社" in line:
+        return True
+    if has_case_traps(line):
+        return True
+    lowered = line.lower()
+    return "et al" in lowered or "doi:" in lowered
+
 
 # Words that introduce a date in prose: a capitalised word before a bare year
 # is a name only when it is none of these.
@@ -86,12 +134,17 @@ _CITATION_LINE = re.compile(
 def is_not_prose(timex: Timex, text: str) -> bool:
     """Whether the date is an identifier, a log timestamp's line or a
     citation's year: READMEs, logs and reference lists state no news."""
-    if _IDENTIFIER_BEFORE.search(text, max(0, timex.start - 16), timex.start):
+    start = timex.start
+    if _may_end_in_identifier(text[max(0, start - 16) : start]) and (
+        _IDENTIFIER_BEFORE.search(text, max(0, start - 16), start)
+    ):
         return True
-    line_start, line_end = _line_bounds(text, timex.start, timex.end)
+    line_start, line_end = _line_bounds(text, start, timex.end)
     if _LOG_LINE.match(text, line_start, line_end):
         return True
-    return _CITATION_LINE.search(text, line_start, line_end) is not None
+    return _may_cite(text[line_start:line_end]) and (
+        _CITATION_LINE.search(text, line_start, line_end) is not None
+    )
 
 
 # Relative words that date the news hook itself: the publication date, approximately.
@@ -110,15 +163,18 @@ def is_furniture(timex: Timex, text: str) -> bool:
     """Whether the date is the page's own date field, not a date in prose."""
     line_start, line_end = _line_bounds(text, timex.start, timex.end)
     before = text[max(line_start, timex.start - 40) : timex.start]
-    if _LABEL_BEFORE.search(before):
+    if _may_end_in_label(before) and _LABEL_BEFORE.search(before):
         return True
     if _CLOCK_AFTER.match(text, timex.end, min(line_end, timex.end + 12)):
         return True
-    if _CLOCK_BEFORE.search(before):
+    # A clock time and a header field both need a colon.
+    if (":" in before or "：" in before) and _CLOCK_BEFORE.search(before):
         return True
-    return (
-        line_end - line_start <= FURNITURE_LINE
-        and _FIELD_ON_LINE.search(text, line_start, line_end) is not None
+    if line_end - line_start > FURNITURE_LINE:
+        return False
+    colon = text.find(":", line_start, line_end) >= 0
+    return (colon or text.find("：", line_start, line_end) >= 0) and (
+        _FIELD_ON_LINE.search(text, line_start, line_end) is not None
     )
 
 
@@ -185,7 +241,7 @@ _LEVEL_AFTER = re.compile(r"\s+levels?\b|[\s'’s]*\s+(?:figure|level)s?\b")
 def is_comparison_base(timex: Timex, text: str) -> bool:
     """Whether the date only names the base a figure is compared with."""
     before = text[max(0, timex.start - 20) : timex.start]
-    if _COMPARED_BEFORE.search(before):
+    if _last_char(before) in _COMPARED_ENDS and _COMPARED_BEFORE.search(before):
         return True
     return before.endswith(("the ", "The ")) and (
         _LEVEL_AFTER.match(text, timex.end) is not None

@@ -101,7 +101,9 @@ PLANNED = (
     "计划 目标 将 力争 拟",
 )
 
-WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Possessive: the hyphenated tail never gives back what it took (findall
+# finds the same words), which spares the engine its backtracking records.
+WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TARGET_YEAR = re.compile(r"\bby (?:the end of )?(?:19|20)\d\d\b|到\d{4}年", re.I)
 
@@ -249,7 +251,8 @@ def classify(text: str) -> tuple[str, tuple[str, ...], str | None]:
 
 
 def _has_cjk(text: str) -> bool:
-    return CJK.search(text) is not None
+    # str.isascii() reads a flag: ASCII text, most English, needs no scan.
+    return not text.isascii() and CJK.search(text) is not None
 
 
 def _kind(found: dict[str, list[str]]) -> tuple[str, tuple[str, ...]]:

@@ -367,7 +367,7 @@ def find_entities(text: str, *, offset: int = 0) -> list[EntityMention]:
         # An acronym right after a recognised name is that name's alias.
         if not any(m.end == offset + match.start() - 1 for m in found.values()):
             add(acronym, "organisation", match.start(1))
-    if not CJK.search(text):
+    if text.isascii() or not CJK.search(text):
         return sorted(found.values(), key=lambda m: m.start)
     for place in CHINESE_PLACES:
         index = text.find(place)

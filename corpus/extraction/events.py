@@ -435,7 +435,7 @@ def _eventful(sentence: Sentence) -> bool:
     text = sentence.text
     if _may_be_boilerplate(text) and BOILERPLATE.search(text):
         return False
-    if CJK.search(text):
+    if not text.isascii() and CJK.search(text):
         return ENOUGH_CJK.match(text) is not None
     return ENOUGH_WORDS.match(text) is not None
 
@@ -480,7 +480,8 @@ def _modality(
 def _title_source(sentence: Sentence, clause: str, c_start: int) -> str:
     """The clause when it can stand as a title (long enough, cut at
     punctuation), else the whole sentence."""
-    if len(clause) <= (12 if CJK.search(clause) else 40):
+    cjk = not clause.isascii() and CJK.search(clause)
+    if len(clause) <= (12 if cjk else 40):
         return sentence.text
     before = sentence.text[: c_start - sentence.start].rstrip()
     return clause if not before or before[-1] in ",;，；" else sentence.text

@@ -265,7 +265,7 @@ def _find_date(s: str) -> tuple[datetime.date, re.Match[str]] | None:
 
 
 def _is_cjk(s: str) -> bool:
-    return bool(_HAN_RE.search(s))
+    return not s.isascii() and bool(_HAN_RE.search(s))
 
 
 def _looks_like_name(s: str) -> bool:
@@ -424,14 +424,35 @@ def _first_sentence(paragraph: str) -> str:
     return cut.rstrip(" ,;:，；：") + "…"
 
 
+# Letters counted on the UTF-8 bytes, where C loops do the counting: an ASCII
+# letter is its own byte, a letter of U+00C0-U+024F two bytes led by C3-C9
+# (C9 only before 80-8F), a kana three bytes led by E3 81, E3 82 or E3 83.
+_LATIN_BYTES = frozenset([*range(65, 91), *range(97, 123), *range(0xC3, 0xC9)])
+_NOT_LATIN_BYTES = bytes(b for b in range(256) if b not in _LATIN_BYTES)
+_C9_LATIN_RE = re.compile(rb"\xc9[\x80-\x8f]")
+_KANA_LEADS = (b"\xe3\x81", b"\xe3\x82", b"\xe3\x83")
+
+
+def _latin_and_kana(sample: str) -> tuple[int, int]:
+    """How many characters of `sample` _LATIN_RUN_RE and _KANA_RUN_RE match."""
+    try:
+        raw = sample.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        latin = sum(map(len, _LATIN_RUN_RE.findall(sample)))
+        return latin, sum(map(len, _KANA_RUN_RE.findall(sample)))
+    latin = len(raw.translate(None, _NOT_LATIN_BYTES))
+    if b"\xc9" in raw:
+        latin += len(_C9_LATIN_RE.findall(raw))
+    return latin, sum(raw.count(lead) for lead in _KANA_LEADS)
+
+
 def _language(sample: str) -> str:
     """Primary tag of the script with the most letters; "und" when none."""
-    latin = sum(map(len, _LATIN_RUN_RE.findall(sample)))
-    if _NON_LATIN_RE.search(sample) is None:
+    latin, kana = _latin_and_kana(sample)
+    if sample.isascii() or _NON_LATIN_RE.search(sample) is None:
         # The common case, decided in one scan.
         return "en" if latin else "und"
     counts = {"en": latin, "zh": sum(map(len, _HAN_RUN_RE.findall(sample)))}
-    kana = sum(map(len, _KANA_RUN_RE.findall(sample)))
     if kana and kana * 10 >= counts["zh"]:
         # Japanese mixes kana with Han; a real share of kana decides it.
         counts["ja"] = kana + counts.pop("zh")

@@ -77,7 +77,7 @@ def _is_prose(text: str) -> bool:
     stripped = text.rstrip(' "”’)）')
     if not stripped or stripped[-1] not in _FINAL:
         return False
-    if _CJK.search(text):
+    if not text.isascii() and _CJK.search(text):
         return len(_CJK.findall(text)) >= _MIN_CJK
     return len(_WORD.findall(text)) >= _MIN_WORDS
 
@@ -90,7 +90,7 @@ def is_news_hook(text: str, *, kind: str, has_amount: bool) -> bool:
         return False
     if kind == "other":
         return False
-    if _CJK.search(text):
+    if not text.isascii() and _CJK.search(text):
         if any(word in text for word in _NOT_DONE_ZH):
             return False
         # 完成情况, 完成率: the noun, not the verb.

@@ -295,13 +295,14 @@ def duration_value(n: float | None, unit: str) -> str:
 # and spans stay exact. A full-width comma or point only becomes ASCII inside
 # a number; elsewhere it is Chinese punctuation and stays.
 HALFWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)})
-_FULLWIDTH_DIGIT = re.compile("[\uff10-\uff19]")
+# Ten substring tests (C loops) tell far sooner than a character-class search.
+_FULLWIDTH_DIGITS = tuple(chr(0xFF10 + i) for i in range(10))
 _NUMBER_PUNCTUATION = re.compile("(?<=[0-9])[，．](?=[0-9])")
 
 
 def halfwidth(text: str) -> str:
     """`text` with full-width digits as ASCII, same length."""
-    if text.isascii() or _FULLWIDTH_DIGIT.search(text) is None:
+    if text.isascii() or not any(digit in text for digit in _FULLWIDTH_DIGITS):
         return text
     text = text.translate(HALFWIDTH)
     return _NUMBER_PUNCTUATION.sub(lambda m: "," if m[0] == "，" else ".", text)

@@ -31,7 +31,7 @@ MPART = r"(?P<mpart>上旬|中旬|下旬|初|底|末)"
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    return not text.isascii() and _CJK.search(text) is not None
 
 
 def cn_int(s: str) -> float | None:
@@ -464,17 +464,19 @@ _RULES: list[
 # patterns that may start on a digit do not crawl an English article's
 # numbers when it quotes a few Chinese words.
 _REACH = 40
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# CJK characters no more than twice the reach apart: their windows overlap and
+# make one. One match per window instead of one per run of CJK characters.
+_CJK_CLUSTER = re.compile(
+    rf"[\u4e00-\u9fff](?:[^\u4e00-\u9fff]{{0,{2 * _REACH}}}[\u4e00-\u9fff])*"
+)
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
-    windows: list[tuple[int, int]] = []
-    for run in _CJK_RUN.finditer(text):
-        lo, hi = max(0, run.start() - _REACH), min(len(text), run.end() + _REACH)
-        if windows and lo <= windows[-1][1]:
-            lo = windows.pop()[0]
-        windows.append((lo, hi))
-    return windows
+    n = len(text)
+    return [
+        (max(0, m.start() - _REACH), min(n, m.end() + _REACH))
+        for m in _CJK_CLUSTER.finditer(text)
+    ]
 
 
 def candidates(ctx: Ctx) -> list[Cand]:
@@ -482,11 +484,13 @@ def candidates(ctx: Ctx) -> list[Cand]:
     out: list[Cand] = []
     text = ctx.text
     windows = _windows(text)
+    chunks = [text[lo:hi] for lo, hi in windows]
     for rank, (needs, rx, handler) in enumerate(_RULES, start=1000):
-        # English text quoting a few Chinese words skips most rules outright.
-        if not any(ch in text for ch in needs):
-            continue
-        for lo, hi in windows:
+        for (lo, hi), chunk in zip(windows, chunks, strict=True):
+            # Every match of a rule holds one of its characters: a window
+            # without any (most, for most rules) is skipped outright.
+            if not any(ch in chunk for ch in needs):
+                continue
             for m in rx.finditer(text, lo, hi):
                 cand = handler(m, ctx)
                 if cand is not None:

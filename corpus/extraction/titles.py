@@ -82,7 +82,7 @@ def headline(text: str) -> str:
     title = text.strip()
     if "--" in title or "—" in title or "–" in title:
         title = _DATELINE.sub("", title, count=1)
-    if _CJK.search(title[:30]):
+    if not title.isascii() and _CJK.search(title[:30]):
         title = _ZH_DATELINE.sub("", title, count=1)
     # "" when nothing but an attribution is left: the caller takes more text.
     title = _LEADS.sub("", title, count=1)
@@ -93,7 +93,7 @@ def headline(text: str) -> str:
     title = title.strip().rstrip(_TRAILING)
     if title[:1].islower():
         title = title[0].upper() + title[1:]
-    if _CJK.search(title):
+    if not title.isascii() and _CJK.search(title):
         if len(title) <= MAX_ZH_TITLE:
             return title
         limit = MAX_ZH_TITLE - 1

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from corpus.extraction import amounts, events, timex, timex_en
+from corpus.extraction import (
+    amounts,
+    anchors,
+    events,
+    headers,
+    timex,
+    timex_en,
+    timex_en_lexicon,
+    timex_zh,
+)
 from corpus.extraction.amounts_lexicon import EN_APPROX_RE, EN_LEAD_RE
 from corpus.extraction.prechecks import has_case_traps
 from corpus.extraction.sentences import _word_before
@@ -199,3 +208,77 @@ def test_word_counts_agree_with_findall(sentence: str) -> None:
     enough_cjk = len(events.CJK.findall(sentence)) >= events.MIN_CJK_CHARS
     assert (events.ENOUGH_WORDS.match(sentence) is not None) is enough_words
     assert (events.ENOUGH_CJK.match(sentence) is not None) is enough_cjk
+
+
+# Windows that end in the labels, identifiers, comparisons and clock times the
+# anchors' patterns look for, in other cases, spacings and scripts, and ones
+# that only look alike.
+BEFORE_DATES = [
+    "Release date: ", "RELEASE DATE：", "Published on ", "updated  ", "时间:",
+    "發布日期 ",
+    "batch ", "Build #", "ver. ", "v", "No.", "ticket-", "2.3.1 (", "issue =  ",
+    "compared with ", "than that of the ", "VS. ", "versus", "versuſ ", "与",
+    "相較於 ",
+    "at 10:30, ", "13：16 ", "posted", "dated ", "a date ", "Time ", "runs ", "ID:",
+    "the ", "Bought in ", "", " ", "。", "é ", "ſince ", "İD ",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("before", BEFORE_DATES)
+def test_anchor_window_tests_pass_whatever_their_patterns_find(before: str) -> None:
+    if anchors._LABEL_BEFORE.search(before):
+        assert anchors._may_end_in_label(before)
+    if anchors._CLOCK_BEFORE.search(before):
+        assert ":" in before or "：" in before
+    if anchors._IDENTIFIER_BEFORE.search(before[-16:]):
+        assert anchors._may_end_in_identifier(before[-16:])
+    if anchors._COMPARED_BEFORE.search(before[-20:]):
+        assert anchors._last_char(before[-20:]) in anchors._COMPARED_ENDS
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Smith J, et al. Lancet 2019;12(3):45", "ET AL 2020", "doi:10.1000/1",
+     "DOI: 10.1", "人民卫生出版社, 2019", "[J] 2020", "Vol 3 (2): 2021", "2019; 4",
+     "Plain prose in 2023 with no marks", "dOı: 5", ""],
+)  # fmt: skip
+def test_citation_test_passes_whatever_the_citation_pattern_finds(line: str) -> None:
+    if anchors._CITATION_LINE.search(line):
+        assert anchors._may_cite(line)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    ["it will", "WILL", "they'll", "is  to", "are\tto", "to be held", "Scheduled",
+     "expected\nto", "is due", "plans to", "plan to", "planned", "upcoming",
+     "set to", "going to", "should be", "intends to", "aim to", "aims  to",
+     "it ſhall", "said", "went to", "as planned", "shallow", ""],
+)  # fmt: skip
+def test_future_test_passes_whatever_the_future_pattern_finds(clause: str) -> None:
+    if timex_en_lexicon._FUTURE_CUE.search(clause):
+        assert timex_en_lexicon._may_cue_future(clause)
+
+
+def test_chinese_windows_cover_every_run_and_merge_the_ones_that_overlap() -> None:
+    text = "English 2023年 " + "x" * 79 + "今年" + "y" * 81 + "明年 end"
+    runs = [(m.start(), m.end()) for m in re.finditer(r"[\u4e00-\u9fff]+", text)]
+    reach = timex_zh._REACH
+    expected: list[tuple[int, int]] = []
+    for start, end in runs:
+        lo, hi = max(0, start - reach), min(len(text), end + reach)
+        if expected and lo <= expected[-1][1]:
+            lo = expected.pop()[0]
+        expected.append((lo, hi))
+    assert timex_zh._windows(text) == expected
+    assert len(expected) == 2
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["English only", "Ünïcödé Ȁȏ ɏɐ", "中文和English", "ひらがなカタカナ・ー", "ゟ゠ヿ",
+     "\ud800 lone surrogate", "한국어 Ελληνικά", ""],
+)  # fmt: skip
+def test_letters_counted_on_bytes_are_what_the_run_patterns_find(sample: str) -> None:
+    latin = sum(map(len, headers._LATIN_RUN_RE.findall(sample)))
+    kana = sum(map(len, headers._KANA_RUN_RE.findall(sample)))
+    assert headers._latin_and_kana(sample) == (latin, kana)
