@@ -12,6 +12,7 @@ other filter they are one GROUP BY over the window's events.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    F,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -153,51 +152,46 @@ def _stored_buckets(
     d, the events entering the window on its first day are S(start) -
     E(start) (an event ends on or after its start), and those starting in
     [a, b] are S(b + 1) - S(a). Sums of month rows give S and E on the first
-    day of a month; the days of a month before `start` and from the first
-    of `end`'s month to `end` are counted in the events themselves."""
+    day of a month; the events ending in `start`'s month before `start` and
+    those starting in `end`'s month up to `end` are counted themselves (one
+    index range of under a month each, read only when the window cuts a
+    month)."""
     first_month = start.replace(day=1)
     after = end + ONE_DAY
     last_month = after.replace(day=1)  # months before it are whole in the window
     rows = EventMonthCount.objects.filter(month__lt=last_month)
     if scope.kind_ids:
         rows = rows.filter(kind_id__in=scope.kind_ids)
-    # One read of the rows: the months before start's (period None), summed
-    # per kind into S and E at its first day, and the starts per kind and
-    # month inside the window.
-    period = Case(When(month__lt=first_month, then=None), default=F("month"))
-    before: dict[str, list[int]] = {}
-    starts: dict[tuple[str, datetime.date], int] = {}
-    for kind, month, started, ended in (
+    # One read of the rows, grouped by kind and period: the months before
+    # start's (period "") give S - E at its first day, which moves E on to
+    # E(start) below; the others give the starts of each period, the first
+    # of which starts with the window's month (so S(start) - E(start) plus
+    # the starts in [start, the period's end] is that S less E(start)).
+    length = 4 if unit == "year" else 7
+    text = Substr(Cast("month", CharField()), 1, length)
+    period = Case(When(month__lt=first_month, then=Value("")), default=text)
+    first_period = _period_start(start, unit)
+    totals: Counter[tuple[str, datetime.date]] = Counter()
+    for kind, key, started, ended in (
         rows.annotate(period=period)
         .values_list("kind__slug", "period")
         .annotate(starts=Sum("starts"), ends=Sum("ends"))
         .order_by()
     ):
-        if month is None:
-            before[kind] = [started, ended]
-        elif started:
-            starts[kind, month] = started
+        if key:
+            totals[kind, _period_bounds(key, unit)[0]] += started
+        else:
+            totals[kind, first_period] += started - ended
     events = qs.order_by()
     if start > first_month:
-        # Events of start's month that start or end before the window.
-        early = (
-            events.filter(
-                Q(date_lower__gte=first_month, date_lower__lt=start)
-                | Q(date_upper__gte=first_month, date_upper__lt=start)
-            )
-            .values("kind__slug")
-            .annotate(
-                starts=Count("id", filter=Q(date_lower__lt=start)),
-                ends=Count("id", filter=Q(date_upper__lt=start)),
-            )
+        # The events that ended in start's month before the window.
+        ended = (
+            events.filter(date_upper__gte=first_month, date_upper__lt=start)
+            .values_list("kind__slug")
+            .annotate(count=Count("id"))
         )
-        for row in early:
-            kind = row["kind__slug"]
-            counts = before.setdefault(kind, [0, 0])
-            counts[0] += row["starts"]
-            counts[1] += row["ends"]
-            starts[kind, first_month] = starts.get((kind, first_month), 0)
-            starts[kind, first_month] -= row["starts"]
+        for kind, count in ended:
+            totals[kind, first_period] -= count
     if after > last_month:
         # The days of end's month up to the end of the window.
         late = (
@@ -205,16 +199,9 @@ def _stored_buckets(
             .values_list("kind__slug")
             .annotate(count=Count("id"))
         )
+        last_period = _period_start(last_month, unit)
         for kind, count in late:
-            starts[kind, last_month] = starts.get((kind, last_month), 0) + count
-    totals: dict[tuple[str, datetime.date], int] = {}
-    first_period = _period_start(start, unit)
-    for kind, (started, ended) in before.items():
-        if started - ended:
-            totals[kind, first_period] = started - ended
-    for (kind, month), count in starts.items():
-        period = _period_start(month, unit)
-        totals[kind, period] = totals.get((kind, period), 0) + count
+            totals[kind, last_period] += count
     buckets = []
     for (kind, period), count in sorted(
         totals.items(), key=lambda i: (i[0][1], i[0][0])
