@@ -185,6 +185,32 @@ def test_stored_window_counts_equal_counting_the_events(db, kinds):
         assert stored.unit == counted.unit
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime.date.min, datetime.date.max),
+        (datetime.date(9998, 6, 15), datetime.date.max),
+        (datetime.date.min, datetime.date(2, 3, 4)),
+    ],
+    ids=["all time", "to the last day", "from the first day"],
+)
+def test_windows_at_the_ends_of_the_calendar_are_counted_alike(db, start, end):
+    rng = random.Random(11)
+    for _ in range(20):
+        new_event(rng, status=Event.Status.PUBLISHED)
+    for edtf in ("2005/..", "../2024-02"):
+        SourcedEventFactory(date_edtf=edtf, status=Event.Status.PUBLISHED)
+    filterset = public_filterset({})
+    assert filterset.is_valid()
+    scope = count_scope(filterset, start, end)
+    stored = windows.timeline_window(
+        filterset.qs, start=start, end=end, cap=0, scope=scope
+    )
+    counted = windows.timeline_window(filterset.qs, start=start, end=end, cap=0)
+    assert stored.buckets == counted.buckets
+    assert stored.buckets  # the open-ended events reach both ends
+
+
 def test_small_windows_still_show_their_events(db):
     for edtf in ("2023-09-04", "2005/..", "2021/2025", "2024~", "2023"):
         SourcedEventFactory(date_edtf=edtf, status=Event.Status.PUBLISHED)

@@ -11,6 +11,7 @@ other filter they are one GROUP BY over the window's events.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections import Counter
 from dataclasses import dataclass
@@ -93,9 +94,9 @@ def timeline_window(
     """The events of `qs` overlapping [start, end]: up to `cap` (ITEM_CAP)
     of them (two queries), else counts per kind and period (two as well).
 
-    With a `scope` the counts come from the stored month counts (two to five
-    queries, however many events the window holds), and decide whether the
-    events fit under the cap before any is read."""
+    With a `scope` the counts come from the stored month counts (one to
+    three queries, however many events the window holds), and decide whether
+    the events fit under the cap before any is read."""
     cap = ITEM_CAP if cap is None else cap
     unit = "month" if (end - start).days <= MONTHS_UP_TO_DAYS else "year"
     if scope is not None:
@@ -157,16 +158,21 @@ def _stored_buckets(
     index range of under a month each, read only when the window cuts a
     month)."""
     first_month = start.replace(day=1)
-    after = end + ONE_DAY
-    last_month = after.replace(day=1)  # months before it are whole in the window
-    rows = EventMonthCount.objects.filter(month__lt=last_month)
+    # The months before `last_month` lie whole in the window (or before it).
+    after = end + ONE_DAY if end < OPEN_UPPER else None
+    last_month = after.replace(day=1) if after else None
+    rows = EventMonthCount.objects.all()
+    if last_month is not None:
+        rows = rows.filter(month__lt=last_month)
     if scope.kind_ids:
         rows = rows.filter(kind_id__in=scope.kind_ids)
     # One read of the rows, grouped by kind and period: the months before
-    # start's (period "") give S - E at its first day, which moves E on to
-    # E(start) below; the others give the starts of each period, the first
-    # of which starts with the window's month (so S(start) - E(start) plus
-    # the starts in [start, the period's end] is that S less E(start)).
+    # start's (period "") give S - E at the first of start's month, the
+    # others the starts of each period. The first period's count,
+    # S(start) - E(start) + the starts from start to the period's end, is
+    # then all its starts from the first of the month less E(start): the
+    # events that started in start's month before it cancel out, and only
+    # those that also ended before it are counted below.
     length = 4 if unit == "year" else 7
     text = Substr(Cast("month", CharField()), 1, length)
     period = Case(When(month__lt=first_month, then=Value("")), default=text)
@@ -192,7 +198,7 @@ def _stored_buckets(
         )
         for kind, count in ended:
             totals[kind, first_period] -= count
-    if after > last_month:
+    if after is not None and after > last_month:
         # The days of end's month up to the end of the window.
         late = (
             events.filter(date_lower__gte=last_month, date_lower__lte=end)
@@ -221,9 +227,8 @@ def _period_bounds(period: str, unit: str) -> tuple[datetime.date, datetime.date
     if unit == "year":
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     month = int(period[5:7])
-    first = datetime.date(year, month, 1)
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return first, following - datetime.timedelta(days=1)
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last_day)
 
 
 def data_extent(qs: QuerySet[Event]) -> tuple[datetime.date, datetime.date] | None:
