@@ -563,8 +563,9 @@ class EventMonthCount(models.Model):
         EventKind, on_delete=models.CASCADE, related_name="month_counts"
     )
     month = models.DateField(help_text="The first day of the month.")
-    # Plain integers: a row the triggers decrement before a rebuild has run
-    # may briefly go below zero, and a CHECK would then refuse the write.
+    # Plain integers, no CHECK: counts that something bypassing the triggers
+    # left stale must not make event writes fail (rebuild_event_counts
+    # repairs them).
     starts = models.IntegerField(default=0)
     ends = models.IntegerField(default=0)
 

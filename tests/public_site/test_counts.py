@@ -274,3 +274,15 @@ def test_count_triggers_exist():
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
             expected = {counts.TRIGGER}
         assert expected <= {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_flush_leaves_no_counts_behind():
+    """Test runs flush the database between transactional tests: deleting
+    the events must neither fail (a decrement inserting a row for a kind
+    already deleted) nor leave rows (the table emptied before the events)."""
+    rng = random.Random(17)
+    for _ in range(5):
+        new_event(rng, status=Event.Status.PUBLISHED)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not EventMonthCount.objects.exists()

@@ -27,19 +27,31 @@ MONTH = {
 
 
 def _adjust(vendor: str, row: str, delta: int) -> str:
-    """Add `delta` to the start month and the end month of event `row` (NEW
-    or OLD) when it is public."""
+    """Add `delta` (1 or -1) to the start month and the end month of event
+    `row` (NEW or OLD) when it is public.
+
+    Adding inserts a missing row; taking away only updates one that exists:
+    a counted event has its rows, and a flush of the database that empties
+    this table before the events (or the kinds before the events) must not
+    leave rows behind, nor rows pointing at deleted kinds."""
     statements = []
+    public = PUBLIC.format(row=row)
     for column, field in (("date_lower", "starts"), ("date_upper", "ends")):
         month = MONTH[vendor].format(value=f"{row}.{column}")
-        values = (delta, 0) if field == "starts" else (0, delta)
-        statements.append(
-            f"INSERT INTO {COUNTS} (kind_id, month, starts, ends) "
-            f"SELECT {row}.kind_id, {month}, {values[0]}, {values[1]} "
-            f"WHERE {PUBLIC.format(row=row)} "
-            f"ON CONFLICT (kind_id, month) DO UPDATE "
-            f"SET {field} = {COUNTS}.{field} + excluded.{field};"
-        )
+        if delta > 0:
+            values = (delta, 0) if field == "starts" else (0, delta)
+            statements.append(
+                f"INSERT INTO {COUNTS} (kind_id, month, starts, ends) "
+                f"SELECT {row}.kind_id, {month}, {values[0]}, {values[1]} "
+                f"WHERE {public} "
+                f"ON CONFLICT (kind_id, month) DO UPDATE "
+                f"SET {field} = {COUNTS}.{field} + excluded.{field};"
+            )
+        else:
+            statements.append(
+                f"UPDATE {COUNTS} SET {field} = {field} - {-delta} "
+                f"WHERE kind_id = {row}.kind_id AND month = {month} AND {public};"
+            )
     return " ".join(statements)
 
 
