@@ -125,6 +125,11 @@ def event_counts_rebuild() -> int:
     in one transaction; returns the number of rows written."""
     vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
+        if vendor == "postgresql":
+            # Writers wait (readers go on): an event written while the rows
+            # are recounted would be counted by its trigger and the recount,
+            # or by neither. SQLite writers already take turns.
+            cursor.execute(f"LOCK TABLE {EVENTS} IN SHARE MODE")
         for statement in trigger_sql(vendor) + rebuild_sql(vendor):
             cursor.execute(statement)
         cursor.execute(f"SELECT COUNT(*) FROM {COUNTS}")
