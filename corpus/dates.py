@@ -1,7 +1,8 @@
 """EDTF date semantics shared by the timeline and the extractor.
 
 `describe_edtf` validates an EDTF string with the `edtf` parser and derives the
-closed interval it covers, its precision and a human display. Open ends are
+closed interval it covers, its precision and a human display, in English or
+in the words (`DateWords`) of another language. Open ends are
 stored as the extreme representable dates (OPEN_LOWER, OPEN_UPPER) rather than
 NULL, so plain `>=`/`<=` filters and sorting keep "since 2005" in the results.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from edtf import parse_edtf
@@ -21,6 +23,8 @@ __all__ = [
     "OPEN_LOWER",
     "OPEN_UPPER",
     "PRECISIONS",
+    "ENGLISH",
+    "DateWords",
     "EdtfDate",
     "InvalidEdtf",
     "describe_edtf",
@@ -98,9 +102,72 @@ UNIT = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~%]?)")
 # centuries (19XX): a few hundred distinct values, each a parse the first time.
 GROUPING = re.compile(r"([0-9]{4})-(2[1-9]|3[0-9]|4[01])|([0-9]{3})X|([0-9]{2})XX")
 
-# A whole-date qualifier as shown: uncertain "2023?", approximate "c. 2023",
-# both "c. 2023?".
-QUALIFIER_AFFIXES = {"": ("", ""), "?": ("", "?"), "~": ("c. ", ""), "%": ("c. ", "?")}
+
+def _printf(template: str) -> str:
+    return template.replace("{y}", "%(year)s").replace("{y1}", "%(next_year)s")
+
+
+@dataclass(frozen=True, eq=False)
+class DateWords:
+    """How one language writes a date: printf-style templates over named parts
+    (`year`, `next_year`, `month` as a number, `month_name`, `day`, and the
+    `date`, `first`, `last` already written), as gettext catalogues hold
+    them. The defaults are the English of `date_display`; a caller builds
+    another language's from its catalogue and keeps that object (displays are
+    cached per object)."""
+
+    month_names: tuple[str, ...] = MONTHS  # index 1-12
+    year: str = "%(year)s"
+    month: str = "%(month_name)s %(year)s"
+    day: str = "%(day)s %(month_name)s %(year)s"
+    decade: str = "%(year)ss"  # year: the decade's first, 1960
+    century: str = "%(year)ss"  # year: the century's first, 1900; and `century`
+    # A whole-date qualifier: approximate "c. 2023", uncertain "2023?".
+    approximate: str = "c. %(date)s"
+    uncertain: str = "%(date)s?"
+    approximate_uncertain: str = "c. %(date)s?"
+    seasons: Mapping[int, str] = field(
+        default_factory=lambda: {code: _printf(s[2]) for code, s in SEASONS.items()}
+    )
+    year_parts: Mapping[tuple[int, int], str] = field(
+        default_factory=lambda: {k: _printf(v) for k, v in YEAR_PARTS.items()}
+    )
+    early_month: str = "early %(month)s"  # month: as `month` writes it
+    mid_month: str = "mid-%(month)s"
+    late_month: str = "late %(month)s"
+    day_range: str = "%(first)s–%(last)s %(month)s"  # first, last: day numbers
+    month_range: str = "%(first)s–%(last)s %(year)s"  # first, last: month names
+    year_range: str = "%(first)s–%(last)s"
+    interval: str = "%(first)s – %(last)s"
+    until: str = "until %(date)s"
+    since: str = "since %(date)s"
+
+    def qualified(self, display: str, qualifier: str) -> str:
+        template = {
+            "": "%(date)s",
+            "?": self.uncertain,
+            "~": self.approximate,
+            "%": self.approximate_uncertain,
+        }[qualifier]
+        return template % {"date": display}
+
+    def month_of(self, year: int | str, month: int) -> str:
+        return self.month % {
+            "year": year,
+            "month": month,
+            "month_name": self.month_names[month],
+        }
+
+    def day_of(self, date: datetime.date) -> str:
+        return self.day % {
+            "year": date.year,
+            "month": date.month,
+            "month_name": self.month_names[date.month],
+            "day": date.day,
+        }
+
+
+ENGLISH = DateWords()
 
 
 class InvalidEdtf(ValueError):
@@ -145,10 +212,11 @@ def _bound(value: object, *, edtf: str) -> datetime.date | None:
         raise InvalidEdtf(f"{edtf!r}: date out of the supported range") from exc
 
 
-def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str, str]:
+def _single(
+    node: object, text: str, words: DateWords = ENGLISH
+) -> tuple[datetime.date, datetime.date, str, str]:
     """Bounds, precision and display of one EDTF date (not an interval)."""
     qualifier = text[-1:] if text.endswith(("?", "~", "%")) else ""
-    qualifier_prefix, qualifier_suffix = QUALIFIER_AFFIXES[qualifier]
     core = text[: len(text) - len(qualifier)]
 
     parts = core.split("-")
@@ -156,7 +224,7 @@ def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str,
     if len(parts) == 2 and parts[1].isdigit() and int(parts[1]) >= 21:
         if not int(year_text):  # the parser takes year 0, dates do not
             raise InvalidEdtf(f"{text!r}: date out of the supported range")
-        lower, upper, precision, display = _season(int(year_text), int(parts[1]))
+        lower, upper, precision, display = _season(int(year_text), int(parts[1]), words)
     else:
         lower = _bound(node.lower_strict(), edtf=text)  # type: ignore[attr-defined]
         upper = _bound(node.upper_strict(), edtf=text)  # type: ignore[attr-defined]
@@ -165,63 +233,84 @@ def _single(node: object, text: str) -> tuple[datetime.date, datetime.date, str,
         if "X" in year_text or "x" in year_text:
             unknown = sum(1 for c in year_text if c in "Xx")
             if unknown == 1:
-                precision, display = "decade", f"{year_text[:3]}0s"
+                precision = "decade"
+                display = words.decade % {"year": f"{year_text[:3]}0"}
             elif unknown == 2:
                 precision = "century"
-                display = f"{year_text[:2]}00s"
+                display = _century(year_text[:2], words)
             else:
                 precision, display = "interval", text
         elif len(parts) == 1:
-            precision, display = "year", year_text
+            precision, display = "year", words.year % {"year": year_text}
         elif len(parts) == 2 or (len(parts) == 3 and "X" in parts[2].upper()):
             month = int(parts[1]) if parts[1].isdigit() else 0
             if month:
-                precision, display = "month", f"{MONTHS[month]} {lower.year}"
+                precision, display = "month", words.month_of(lower.year, month)
             else:
-                precision, display = "year", str(lower.year)
+                precision, display = "year", words.year % {"year": lower.year}
         else:
             precision = "day"
-            display = f"{lower.day} {MONTHS[lower.month]} {lower.year}"
-    return lower, upper, precision, f"{qualifier_prefix}{display}{qualifier_suffix}"
+            display = words.day_of(lower)
+    return lower, upper, precision, words.qualified(display, qualifier)
 
 
-def _season(year: int, code: int) -> tuple[datetime.date, datetime.date, str, str]:
-    first, last, label = SEASONS[code]
+def _century(digits: str, words: DateWords) -> str:
+    """19XX: "1900s" (year 1900, the 20th century)."""
+    return words.century % {"year": f"{digits}00", "century": int(digits) + 1}
+
+
+def _season(
+    year: int, code: int, words: DateWords = ENGLISH
+) -> tuple[datetime.date, datetime.date, str, str]:
+    first, last, _ = SEASONS[code]
     lower, upper = _month_start(year, first), _month_end(year, last)
-    return lower, upper, "season", label.format(y=year, y1=year + 1)
+    label = words.seasons[code] % {"year": year, "next_year": year + 1}
+    return lower, upper, "season", label
 
 
 def _interval_display(
-    lower: datetime.date, upper: datetime.date, a: str, b: str, shown: tuple[str, str]
+    lower: datetime.date,
+    upper: datetime.date,
+    a: str,
+    b: str,
+    shown: tuple[str, str],
+    words: DateWords = ENGLISH,
 ) -> str:
     """A human form for a closed interval: 'late August 2023', '2018–2020'."""
+    both = {"first": shown[0], "last": shown[1]}
     if any(q in a + b for q in "~?%"):
-        return f"{shown[0]} – {shown[1]}"
+        return words.interval % both
     if lower.year == upper.year and lower.month == upper.month:
         last_day = calendar.monthrange(lower.year, lower.month)[1]
-        month = f"{MONTHS[lower.month]} {lower.year}"
+        month = {"month": words.month_of(lower.year, lower.month)}
         if (lower.day, upper.day) == (1, 10):
-            return f"early {month}"
+            return words.early_month % month
         if (lower.day, upper.day) == (11, 20):
-            return f"mid-{month}"
+            return words.mid_month % month
         if (lower.day, upper.day) == (21, last_day):
-            return f"late {month}"
-        return f"{lower.day}–{upper.day} {month}"
+            return words.late_month % month
+        return words.day_range % {**month, "first": lower.day, "last": upper.day}
     whole_months = lower.day == 1 and upper == _month_end(upper.year, upper.month)
     if whole_months and lower.year == upper.year:
-        part = YEAR_PARTS.get((lower.month, upper.month))
+        part = words.year_parts.get((lower.month, upper.month))
         if part and len(a.split("-")) == 2:
-            return part.format(y=lower.year)
+            return part % {"year": lower.year}
         if len(a.split("-")) == 2:
-            return f"{MONTHS[lower.month]}–{MONTHS[upper.month]} {lower.year}"
+            names = words.month_names
+            return words.month_range % {
+                "first": names[lower.month],
+                "last": names[upper.month],
+                "year": lower.year,
+            }
     if len(a) == 4 and len(b) == 4 and a.isdigit() and b.isdigit():
-        return f"{a}–{b}"
-    return f"{shown[0]} – {shown[1]}"
+        return words.year_range % {"first": a, "last": b}
+    return words.interval % both
 
 
 @lru_cache(maxsize=8192)
-def describe_edtf(value: str) -> EdtfDate:
-    """Validate `value` and derive its bounds, precision and display.
+def describe_edtf(value: str, words: DateWords = ENGLISH) -> EdtfDate:
+    """Validate `value` and derive its bounds, precision and display (in
+    `words`' language).
 
     Raises InvalidEdtf with a message that quotes the value.
     """
@@ -230,11 +319,11 @@ def describe_edtf(value: str) -> EdtfDate:
     text = value.strip()
     if text != value:
         raise InvalidEdtf(f"{value!r}: surrounding whitespace is not allowed")
-    fast = _describe_fast(text)
-    return fast if fast is not None else _describe_parsed(text)
+    fast = _describe_fast(text, words)
+    return fast if fast is not None else _describe_parsed(text, words)
 
 
-def _describe_fast(text: str) -> EdtfDate | None:
+def _describe_fast(text: str, words: DateWords = ENGLISH) -> EdtfDate | None:
     """The common shapes without the parser; None sends `text` to the parser.
 
     Plain or qualified (?, ~, %) years, months and days, and intervals of them
@@ -245,11 +334,11 @@ def _describe_fast(text: str) -> EdtfDate | None:
     if "/" not in text:
         grouping = GROUPING.fullmatch(text)
         if grouping is not None:
-            return _grouping_fast(text, *grouping.groups())
+            return _grouping_fast(text, *grouping.groups(), words)
         unit = UNIT.fullmatch(text)
         if unit is None:
             return None
-        described = _unit_fast(*unit.groups())
+        described = _unit_fast(*unit.groups(), words)
         plain = not unit[4] and text[:4] != "0000" and (unit[2] or "") <= "12"
         if described is None and plain:
             # A plain 2023-02-30 or 2023-00 (not a season such as 2023-21):
@@ -264,7 +353,7 @@ def _describe_fast(text: str) -> EdtfDate | None:
             sides.append(None)
             continue
         unit = UNIT.fullmatch(part)
-        described = _unit_fast(*unit.groups()) if unit is not None else None
+        described = _unit_fast(*unit.groups(), words) if unit is not None else None
         if described is None:
             return None
         sides.append(described)
@@ -273,7 +362,7 @@ def _describe_fast(text: str) -> EdtfDate | None:
         return None
     if low is not None and high is not None and low[0] > high[1]:
         return None
-    return _interval(text, start, end, low, high)
+    return _interval(text, start, end, low, high, words)
 
 
 def _grouping_fast(
@@ -282,19 +371,19 @@ def _grouping_fast(
     code: str | None,
     decade: str | None,
     century: str | None,
+    words: DateWords = ENGLISH,
 ) -> EdtfDate | None:
     """A season or grouping, decade or century as `_single` derives it."""
     if year is not None:
-        return EdtfDate(text, *_season(int(year), int(code))) if int(year) else None
+        if not int(year):
+            return None
+        return EdtfDate(text, *_season(int(year), int(code), words))
     if decade is not None:
-        first, span, precision, display = decade + "0", 10, "decade", f"{decade}0s"
+        first, span, precision = decade + "0", 10, "decade"
+        display = words.decade % {"year": first}
     else:
-        first, span, precision, display = (
-            century + "00",
-            100,
-            "century",
-            text[:2] + "00s",
-        )
+        first, span, precision = century + "00", 100, "century"
+        display = _century(text[:2], words)
     if not int(first):
         return None
     start = int(first)
@@ -303,7 +392,11 @@ def _grouping_fast(
 
 
 def _unit_fast(
-    year: str, month: str | None, day: str | None, qualifier: str
+    year: str,
+    month: str | None,
+    day: str | None,
+    qualifier: str,
+    words: DateWords = ENGLISH,
 ) -> tuple[datetime.date, datetime.date, str, str] | None:
     """What `_single` derives for a year, month or day, qualified or not;
     None when the value is not a real date (or year 0, out of range)."""
@@ -313,24 +406,23 @@ def _unit_fast(
     try:
         if month is None:
             lower, upper = datetime.date(y, 1, 1), datetime.date(y, 12, 31)
-            precision, display = "year", year
+            precision, display = "year", words.year % {"year": year}
         else:
             m = int(month)
             if not 1 <= m <= 12:
                 return None
             if day is None:
                 lower, upper = _month_start(y, m), _month_end(y, m)
-                precision, display = "month", f"{MONTHS[m]} {y}"
+                precision, display = "month", words.month_of(y, m)
             else:
                 lower = upper = datetime.date(y, m, int(day))
-                precision, display = "day", f"{lower.day} {MONTHS[m]} {y}"
+                precision, display = "day", words.day_of(lower)
     except ValueError:
         return None
-    prefix, suffix = QUALIFIER_AFFIXES[qualifier]
-    return lower, upper, precision, f"{prefix}{display}{suffix}"
+    return lower, upper, precision, words.qualified(display, qualifier)
 
 
-def _describe_parsed(text: str) -> EdtfDate:
+def _describe_parsed(text: str, words: DateWords = ENGLISH) -> EdtfDate:
     """Any EDTF value, through the `edtf` parser (milliseconds per value)."""
     try:
         node = parse_edtf(text)
@@ -348,11 +440,11 @@ def _describe_parsed(text: str) -> EdtfDate:
 
     if "/" in text:
         start, end = text.split("/", 1)
-        low = None if start in ("..", "") else _single(parse_edtf(start), start)
-        high = None if end in ("..", "") else _single(parse_edtf(end), end)
-        return _interval(text, start, end, low, high)
+        low = None if start in ("..", "") else _single(parse_edtf(start), start, words)
+        high = None if end in ("..", "") else _single(parse_edtf(end), end, words)
+        return _interval(text, start, end, low, high, words)
 
-    lower, upper, precision, display = _single(node, text)
+    lower, upper, precision, display = _single(node, text, words)
     return EdtfDate(text, lower, upper, precision, display)
 
 
@@ -360,18 +452,26 @@ Side = tuple[datetime.date, datetime.date, str, str]
 
 
 def _interval(
-    text: str, start: str, end: str, low: Side | None, high: Side | None
+    text: str,
+    start: str,
+    end: str,
+    low: Side | None,
+    high: Side | None,
+    words: DateWords = ENGLISH,
 ) -> EdtfDate:
     """An interval from its described ends (None: open or unknown)."""
     if low is None and high is None:
         raise InvalidEdtf(f"{text!r}: an interval needs at least one known end")
     if low is None:
-        lower, upper, display = OPEN_LOWER, high[1], f"until {high[3]}"
+        lower, upper = OPEN_LOWER, high[1]
+        display = words.until % {"date": high[3]}
     elif high is None:
-        lower, upper, display = low[0], OPEN_UPPER, f"since {low[3]}"
+        lower, upper = low[0], OPEN_UPPER
+        display = words.since % {"date": low[3]}
     else:
         lower, upper = low[0], high[1]
-        display = _interval_display(lower, upper, start, end, (low[3], high[3]))
+        shown = (low[3], high[3])
+        display = _interval_display(lower, upper, start, end, shown, words)
     if lower > upper:
         raise InvalidEdtf(f"{text!r}: the interval ends before it starts")
     return EdtfDate(text, lower, upper, "interval", display)

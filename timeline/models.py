@@ -544,3 +544,38 @@ class PublicChange(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.type} event {self.event_id}"
+
+
+class EventMonthCount(models.Model):
+    """How many public events of a kind start and end in a month.
+
+    A public event (published, not merged) adds one to `starts` in the month
+    of its `date_lower` and one to `ends` in the month of its `date_upper`
+    (open ends in January of year 1 and December of 9999). Counts of the
+    events overlapping a window follow from sums of these rows
+    (timeline.selectors.windows), so a zoomed-out timeline never counts
+    events. Database triggers keep the rows in step with every write to
+    events, the services' and the bulk paths' alike (migration 0015,
+    timeline.counts); `rebuild_event_counts` recomputes them.
+    """
+
+    kind = models.ForeignKey(
+        EventKind, on_delete=models.CASCADE, related_name="month_counts"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+    # Plain integers, no CHECK: counts that something bypassing the triggers
+    # left stale must not make event writes fail (rebuild_event_counts
+    # repairs them).
+    starts = models.IntegerField(default=0)
+    ends = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "month"], name="event_month_count_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["month"], name="event_month_count_month")]
+
+    def __str__(self) -> str:
+        return f"{self.kind_id} {self.month:%Y-%m}: +{self.starts} -{self.ends}"

@@ -7,9 +7,11 @@ import base64
 import json
 import random
 from importlib import import_module
+from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 
 from tests.factories import (
     CitationFactory,
@@ -315,6 +317,18 @@ def test_sync_repairs_a_change_made_outside_the_services(api):
     mirror = Mirror(api)
     mirror.poll()
     assert mirror.events == public_events(api) == {}
+
+
+def test_sync_public_changes_command_repairs_the_feed(api):
+    event = SourcedEventFactory()
+    publish(event, editor())
+    Event.objects.filter(pk=event.pk).update(title="Retitled in SQL")
+    out = StringIO()
+    call_command("sync_public_changes", stdout=out)
+    assert out.getvalue() == "Recorded 1 change(s).\n"
+    assert PublicChange.objects.latest("id").type == "updated"
+    call_command("sync_public_changes", stdout=out)
+    assert out.getvalue().endswith("Recorded 0 change(s).\n")
 
 
 def test_the_feed_lists_each_event_once_at_its_latest_change(api):

@@ -293,6 +293,13 @@ class CommaMultipleWidget(forms.SelectMultiple):
         return [part.strip() for value in values for part in value.split(",") if part]
 
 
+# Parameters that leave an event list as "public events of some kinds in a
+# window" (EventFilterSet.kinds_only).
+KINDS_ONLY_PARAMETERS = frozenset(
+    {"date_from", "date_to", "date", "date_match", "kind", "ordering"}
+)
+
+
 class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
     date_from = WindowDateFilter(help_text=DATE_FROM_HELP)
     date_to = WindowDateFilter(help_text=DATE_TO_HELP, end=True)
@@ -401,6 +408,21 @@ class EventFilterSet(VisibleIdsMixin, filters.FilterSet):
             upper = None if edtf.is_open_end else edtf.upper
             return lower, upper
         return data.get("date_from"), data.get("date_to")
+
+    def kinds_only(self) -> tuple[int, ...] | None:
+        """The kind ids filtered on (empty: all) when every other filter is a
+        date window matched by overlap and the events are the public ones;
+        None otherwise."""
+        if self.can_see_unpublished or self.match_mode != "overlaps":
+            return None
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name in KINDS_ONLY_PARAMETERS or value in (None, "", []):
+                continue
+            if name == "status" and set(value) == {Event.Status.PUBLISHED}:
+                continue
+            return None
+        return tuple(sorted(kind.pk for kind in data.get("kind") or ()))
 
     @property
     def match_mode(self) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from timeline import selectors
 from timeline.models import Event
+from timeline.site.dates import edtf_phrase
 
 FEED_SIZE = 50
 
@@ -37,7 +38,7 @@ class PublishedEventsFeed(Feed):
         )
 
     def item_title(self, item: Event) -> str:
-        return f"{item.date_display}: {item.title}"
+        return f"{edtf_phrase(item.date_edtf)}: {item.title}"
 
     def item_description(self, item: Event) -> str:
         return item.summary

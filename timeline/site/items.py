@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from corpus.dates import OPEN_LOWER, OPEN_UPPER
 from timeline.selectors.windows import Bucket, Window
+from timeline.site.dates import edtf_phrase, month_phrase, year_phrase
 
 FUZZY_MARKS = ("~", "?", "%")
 ONE_DAY = datetime.timedelta(days=1)
@@ -33,7 +34,8 @@ def event_item(row: dict[str, Any], window: Window, url: str) -> dict[str, Any]:
     if upper == OPEN_UPPER:
         classes.append("open-end")
         upper = max(window.end, lower)
-    tooltip = f"{escape(row['title'])}<br>{escape(row['date_display'])} · " + escape(
+    shown = edtf_phrase(row["date_edtf"])
+    tooltip = f"{escape(row['title'])}<br>{escape(shown)} · " + escape(
         f"EDTF {row['date_edtf']}"
     )
     item = {
@@ -55,11 +57,16 @@ def event_item(row: dict[str, Any], window: Window, url: str) -> dict[str, Any]:
 
 def bucket_item(bucket: Bucket, unit: str, kind_name: str) -> dict[str, Any]:
     period = bucket.start.strftime("%Y" if unit == "year" else "%Y-%m")
+    start = bucket.start
+    if unit == "year":
+        shown = year_phrase(start.year)
+    else:
+        shown = month_phrase(start.year, start.month)
     label = ngettext(
         "%(count)s %(kind)s event in %(period)s",
         "%(count)s %(kind)s events in %(period)s",
         bucket.count,
-    ) % {"count": bucket.count, "kind": kind_name, "period": period}
+    ) % {"count": bucket.count, "kind": kind_name, "period": shown}
     return {
         "id": f"{bucket.kind}-{period}",
         "group": bucket.kind,

@@ -33,7 +33,7 @@ from timeline.api.renderers import http_url, jsonld_event, script_safe_json
 from timeline.api.serializers import event_representation
 from timeline.models import Event, EventEntity, EventKind
 from timeline.selectors.review import quote_context
-from timeline.selectors.windows import data_extent, timeline_window
+from timeline.selectors.windows import CountScope, data_extent, timeline_window
 from timeline.site.items import window_payload
 
 PAGE_SIZE = 25
@@ -222,10 +222,26 @@ def timeline_data(request: HttpRequest) -> JsonResponse:
     key = window_cache_key(request)
     payload = cache.get(key)
     if payload is None:
-        window = timeline_window(filterset.qs, start=bounds["start"], end=bounds["end"])
+        start, end = bounds["start"], bounds["end"]
+        scope = count_scope(filterset, start, end)
+        window = timeline_window(filterset.qs, start=start, end=end, scope=scope)
         payload = window_payload(window, kind_names(), reverse("site:event", args=[0]))
         cache.set(key, payload, WINDOW_CACHE_SECONDS)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def count_scope(
+    filterset: EventFilterSet, start: datetime.date, end: datetime.date
+) -> CountScope | None:
+    """The stored counts' scope for a window when only kinds filter it (a
+    date filter too, if the window lies inside its own); None otherwise."""
+    kinds = filterset.kinds_only()
+    if kinds is None:
+        return None
+    lower, upper = filterset.window
+    if (lower is not None and lower > start) or (upper is not None and upper < end):
+        return None
+    return CountScope(kind_ids=kinds)
 
 
 def window_cache_key(request: HttpRequest) -> str:
