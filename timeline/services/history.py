@@ -23,6 +23,8 @@ from simple_history.utils import (
     get_history_manager_for_model,
 )
 
+from timeline.models import Event
+
 
 @functools.cache
 def _history_manager(model: type) -> Any:
@@ -39,9 +41,51 @@ def rows_create_with_history(objs: list, model: type, *, reason: str | None) -> 
     if not connection.features.can_return_rows_from_bulk_insert:
         return bulk_create_with_history(objs, model, default_change_reason=reason)
     with transaction.atomic(savepoint=False):
-        created = model._default_manager.bulk_create(objs)
+        created = _rows_create(objs, model)
         _history_rows_insert(created, _history_manager(model).model, reason=reason)
     return created
+
+
+def _rows_create(objs: list, model: type[models.Model]) -> list:
+    """What `bulk_create` does with new rows where the database returns their
+    keys: the keys of related rows saved since taken, each field's `pre_save`
+    (auto_now), one INSERT … RETURNING per batch, the keys set, the rows
+    marked stored; with values prepared as `rows_insert` does (the ORM's
+    insert compiler cost more than the statement)."""
+    if model is Event:  # as Event's queryset does on every bulk write
+        for obj in objs:
+            obj.derive_date_fields()
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    prepared = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f))]
+    rows = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        values = [field.pre_save(obj, True) for field in fields]
+        for i, prepare in prepared:
+            values[i] = prepare(values[i])
+        rows.append(values)
+    quote = connection.ops.quote_name
+    insert = (
+        f"INSERT INTO {quote(opts.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    returning, _ = connection.ops.return_insert_columns([opts.pk])
+    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    size = max(connection.ops.bulk_batch_size(fields, objs), 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                insert + ", ".join([row_sql] * len(batch)) + f" {returning}",
+                [value for values in batch for value in values],
+            )
+            keys = connection.ops.fetch_returned_insert_rows(cursor)
+            for obj, (key,) in zip(objs[start : start + size], keys, strict=True):
+                obj.pk = key
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    return objs
 
 
 def _history_rows_insert(
