@@ -92,3 +92,12 @@ def test_bulk_rows_take_the_keys_of_rows_written_before_them():
     # Derived as on every write path.
     assert Event.objects.get(pk=event.pk).date_upper.isoformat() == "2024-05-31"
     assert event.history.get().history_change_reason == "ingest"
+
+
+def test_bulk_rows_with_keys_of_their_own_keep_them():
+    entity = Entity(pk=4321, name="BeiGene", kind=Entity.Kind.COMPANY, slug="beigene")
+
+    rows_create_with_history([entity], Entity, reason="ingest")
+
+    assert Entity.objects.get(pk=4321).name == "BeiGene"
+    assert entity.history.get().id == 4321

@@ -41,7 +41,10 @@ def rows_create_with_history(objs: list, model: type, *, reason: str | None) -> 
     if not connection.features.can_return_rows_from_bulk_insert:
         return bulk_create_with_history(objs, model, default_change_reason=reason)
     with transaction.atomic(savepoint=False):
-        created = _rows_create(objs, model)
+        if any(obj.pk is not None for obj in objs):  # keys of their own
+            created = model._default_manager.bulk_create(objs)
+        else:
+            created = _rows_create(objs, model)
         _history_rows_insert(created, _history_manager(model).model, reason=reason)
     return created
 
