@@ -1,17 +1,29 @@
 """Bulk inserts with a history row each, for write paths that make many rows.
 
-It writes what simple_history's `bulk_create_with_history` writes, but builds
-each model's history manager once: simple_history builds a new manager class
-on every access (about half a millisecond, once per insert).
+`rows_create_with_history` writes what simple_history's
+`bulk_create_with_history` writes, but builds each model's history manager
+once (simple_history builds a new manager class on every access, about half a
+millisecond) and inserts the history rows with `rows_insert`: the ORM's
+historical instances and insert compiler cost more than the rows themselves.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
-from django.db import connection, transaction
-from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
+from simple_history.utils import (
+    bulk_create_with_history,
+    get_change_reason_from_object,
+    get_history_manager_for_model,
+)
+
+from timeline.models import Event
 
 
 @functools.cache
@@ -29,8 +41,123 @@ def rows_create_with_history(objs: list, model: type, *, reason: str | None) -> 
     if not connection.features.can_return_rows_from_bulk_insert:
         return bulk_create_with_history(objs, model, default_change_reason=reason)
     with transaction.atomic(savepoint=False):
-        created = model._default_manager.bulk_create(objs)
-        _history_manager(model).bulk_history_create(
-            created, default_change_reason=reason
-        )
+        if any(obj.pk is not None for obj in objs):  # keys of their own
+            created = model._default_manager.bulk_create(objs)
+        else:
+            created = _rows_create(objs, model)
+        _history_rows_insert(created, _history_manager(model).model, reason=reason)
     return created
+
+
+def _rows_create(objs: list, model: type[models.Model]) -> list:
+    """What `bulk_create` does with new rows where the database returns their
+    keys: the keys of related rows saved since taken, each field's `pre_save`
+    (auto_now), one INSERT … RETURNING per batch, the keys set, the rows
+    marked stored; with values prepared as `rows_insert` does (the ORM's
+    insert compiler cost more than the statement)."""
+    if model is Event:  # as Event's queryset does on every bulk write
+        for obj in objs:
+            obj.derive_date_fields()
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if f is not opts.pk]
+    prepared = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f))]
+    rows = []
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        values = [field.pre_save(obj, True) for field in fields]
+        for i, prepare in prepared:
+            values[i] = prepare(values[i])
+        rows.append(values)
+    quote = connection.ops.quote_name
+    insert = (
+        f"INSERT INTO {quote(opts.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    returning, _ = connection.ops.return_insert_columns([opts.pk])
+    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    size = max(connection.ops.bulk_batch_size(fields, objs), 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                insert + ", ".join([row_sql] * len(batch)) + f" {returning}",
+                [value for values in batch for value in values],
+            )
+            keys = connection.ops.fetch_returned_insert_rows(cursor)
+            for obj, (key,) in zip(objs[start : start + size], keys, strict=True):
+                obj.pk = key
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    return objs
+
+
+def _history_rows_insert(
+    objs: list, history: type[models.Model], *, reason: str | None
+) -> None:
+    """The rows simple_history's `bulk_history_create` makes for `objs`
+    (stored, with their keys), the same values, written by `rows_insert`."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    tracked = [field.attname for field in history.tracked_fields]
+    rows = []
+    for obj in objs:
+        user = getattr(obj, "_history_user", history.get_default_history_user(obj))
+        row = {name: getattr(obj, name) for name in tracked}
+        row.update(
+            history_date=getattr(obj, "_history_date", timezone.now()),
+            history_user_id=None if user is None else user.pk,
+            history_change_reason=get_change_reason_from_object(obj) or reason,
+            history_type="+",
+        )
+        rows.append(row)
+    rows_insert(history, rows)
+
+
+def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` (attname -> value, every concrete field but the
+    auto-numbered key) with one executemany, values prepared as the ORM would."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    pick = itemgetter(*(f.attname for f in fields))
+    prepared = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f))]
+    values: list[Any] = []
+    for row in rows:
+        value = pick(row)
+        if prepared:
+            value = list(value)
+            for i, prepare in prepared:
+                value[i] = prepare(value[i])
+        values.append(value)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+def _preparer(model_field: models.Field) -> Callable[[Any], Any] | None:
+    """How a value becomes a database parameter: as is for text, numbers and
+    booleans; through the backend's adapters for dates, times, decimals and
+    JSON (SQLite stores them as text), as the fields' get_db_prep_save would.
+    Remembers the last value: a batch shares its timestamps."""
+    ops = connection.ops
+    if isinstance(model_field, models.DateTimeField):
+        adapt = ops.adapt_datetimefield_value
+    elif isinstance(model_field, models.DateField):
+        adapt = ops.adapt_datefield_value
+    elif isinstance(model_field, models.DecimalField | models.JSONField):
+        return lambda value: model_field.get_db_prep_save(value, connection)
+    else:
+        return None
+    last: list[Any] = [object(), None]
+
+    def prepare(value: Any) -> Any:
+        if value is not last[0]:
+            last[:] = [value, None if value is None else adapt(value)]
+        return last[1]
+
+    return prepare

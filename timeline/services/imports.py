@@ -18,7 +18,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ from timeline.models import (
     derived_date_values,
 )
 from timeline.services.entities import entities_get_or_create
+from timeline.services.history import rows_insert
 from timeline.services.loading import (
     Decision,
     entry_decide,
@@ -516,56 +516,6 @@ def _defaults(model: type[models.Model]) -> dict[str, Any]:
         for f in model._meta.concrete_fields
         if f is not model._meta.pk
     }
-
-
-def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-    """INSERT `rows` (attname -> value, every concrete field but the
-    auto-numbered key) with one executemany, values prepared as the ORM would."""
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    pick = itemgetter(*(f.attname for f in fields))
-    prepared = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f))]
-    values: list[Any] = []
-    for row in rows:
-        value = pick(row)
-        if prepared:
-            value = list(value)
-            for i, prepare in prepared:
-                value[i] = prepare(value[i])
-        values.append(value)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
-
-
-def _preparer(model_field: models.Field) -> Callable[[Any], Any] | None:
-    """How a value becomes a database parameter: as is for text, numbers and
-    booleans; through the backend's adapters for dates, times and decimals
-    (SQLite stores them as text), as the fields' get_db_prep_save would.
-    Remembers the last value: a batch shares its timestamps."""
-    ops = connection.ops
-    if isinstance(model_field, models.DateTimeField):
-        adapt = ops.adapt_datetimefield_value
-    elif isinstance(model_field, models.DateField):
-        adapt = ops.adapt_datefield_value
-    elif isinstance(model_field, models.DecimalField):
-        return lambda value: model_field.get_db_prep_save(value, connection)
-    else:
-        return None
-    last: list[Any] = [object(), None]
-
-    def prepare(value: Any) -> Any:
-        if value is not last[0]:
-            last[:] = [value, None if value is None else adapt(value)]
-        return last[1]
-
-    return prepare
 
 
 def _analyze() -> None:

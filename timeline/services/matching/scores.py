@@ -76,8 +76,11 @@ class Facts:
     def texts(self) -> tuple[tuple[str, bool], ...]:
         """(normalised text, whether it is Chinese), empty ones left out: only
         for events that the amounts and actors did not tell apart already."""
-        normalised = (normalise(text) for text in self.raw)
-        return tuple((t, is_chinese(t)) for t in normalised if t)
+        found = []
+        for text in self.raw:  # a loop: the generators cost more than the work
+            if normalised := normalise(text):
+                found.append((normalised, is_chinese(normalised)))
+        return tuple(found)
 
     def with_text(self, text: str) -> Facts:
         """These facts and one more text (a quote cited since they were read)."""
