@@ -148,10 +148,6 @@ def candidates(ctx: Ctx) -> list[Cand]:
     # the positions of those that do in C.
     triggers = {w for w in vocabulary if w in table or w[0] <= "9"}
     hits = list(compress(count(), map(triggers.__contains__, words)))
-    # The openers' positions likewise, walked alongside the triggers.
-    openers = list(compress(count(), map(passive.__contains__, words)))
-    n_openers = len(openers)
-    k = 0
     for i in hits:
         word = words[i]
         first = word[0]
@@ -167,18 +163,14 @@ def candidates(ctx: Ctx) -> list[Cand]:
             continue
         # Openers ("the", "a", "more") are tried only when a trigger follows
         # within a few tokens, each once, in text order.
-        lowest = max(tried + 1, i - _PASSIVE_WINDOW)
-        while k < n_openers and openers[k] < lowest:
-            k += 1
-        while k < n_openers and openers[k] < i:
-            j = openers[k]
-            k += 1
-            at = starts[j]
-            if not (at and text[at - 1].isalnum()):
-                opener = passive[words[j]]
-                if absent:
-                    opener = pruned.get(id(opener)) or _prune(opener, pruned)
-                _try_rules(ctx, at, opener, out)
+        for j in range(max(tried + 1, i - _PASSIVE_WINDOW), i):
+            opener = passive.get(words[j])
+            if opener is not None:
+                at = starts[j]
+                if not (at and text[at - 1].isalnum()):
+                    if absent:
+                        opener = pruned.get(id(opener)) or _prune(opener, pruned)
+                    _try_rules(ctx, at, opener, out)
         tried = i
         if entry is not empty:
             if absent:
