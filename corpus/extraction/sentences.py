@@ -176,7 +176,9 @@ def split_sentences(text: str) -> list[Sentence]:
     # Every line break ends a block: news pages put headlines, bylines and
     # paragraphs on lines of their own, and no sentence spans two paragraphs.
     for match in _LINE_BREAK.finditer(text):
-        _split_block(text, block_start, match.start(), marks, out)
+        block_end = match.start()
+        if block_end > block_start:  # a blank line holds no sentence
+            _split_block(text, block_start, block_end, marks, out)
         block_start = match.end()
     _split_block(text, block_start, len(text), marks, out)
     return out

@@ -479,17 +479,26 @@ def _windows(text: str) -> list[tuple[int, int]]:
     ]
 
 
+# Each rule with the set of characters one of which its every match holds.
+_RULE_NEEDS = [
+    (rank, frozenset(needs), rx, handler)
+    for rank, (needs, rx, handler) in enumerate(_RULES, start=1000)
+]
+
+
 def candidates(ctx: Ctx) -> list[Cand]:
     """Every Chinese rule match; rank follows rule order for equal lengths."""
     out: list[Cand] = []
     text = ctx.text
     windows = _windows(text)
-    chunks = [text[lo:hi] for lo, hi in windows]
-    for rank, (needs, rx, handler) in enumerate(_RULES, start=1000):
-        for (lo, hi), chunk in zip(windows, chunks, strict=True):
+    # A window's characters, gathered once: each rule then asks in C whether
+    # the window holds one of its characters.
+    letters = [set(text[lo:hi]) for lo, hi in windows]
+    for rank, needs, rx, handler in _RULE_NEEDS:
+        for (lo, hi), chars in zip(windows, letters, strict=True):
             # Every match of a rule holds one of its characters: a window
             # without any (most, for most rules) is skipped outright.
-            if not any(ch in chunk for ch in needs):
+            if needs.isdisjoint(chars):
                 continue
             for m in rx.finditer(text, lo, hi):
                 cand = handler(m, ctx)
