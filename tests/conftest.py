@@ -13,8 +13,11 @@ FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
+    from tests.shared_rows import refuse_transactional_neighbours
+
     for item in items:
         _require_serialized_rollback(item)
+    refuse_transactional_neighbours(items)
     postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
     unmet = "requires_sqlite" if postgres else "requires_postgres"
     skip = pytest.mark.skip(

@@ -23,7 +23,6 @@ from django.db import transaction
 def shared_rows(build: Callable[[], object]):
     """Turn ``build`` (no arguments) into a module-scoped fixture of its name."""
 
-    @pytest.fixture(scope="module", name=build.__name__)
     def fixture(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             outer = transaction.atomic()
@@ -41,4 +40,35 @@ def shared_rows(build: Callable[[], object]):
                 outer.__exit__(None, None, None)
 
     fixture.__doc__ = build.__doc__
-    return fixture
+    fixture.shared_rows = True  # read at collection, on the function pytest keeps
+    return pytest.fixture(scope="module", name=build.__name__)(fixture)
+
+
+def uses_shared_rows(item) -> bool:
+    """Whether a collected test asks for a `shared_rows` fixture."""
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        getattr(definition.func, "shared_rows", False)
+        for definitions in info.name2fixturedefs.values()
+        for definition in definitions
+    )
+
+
+def refuse_transactional_neighbours(items) -> None:
+    """At collection: a module whose tests share rows may hold no
+    ``django_db(transaction=True)`` test (its flush would meet the open
+    transaction, or empty the shared rows for the tests after it)."""
+    sharing = {item.module.__name__ for item in items if uses_shared_rows(item)}
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        module = getattr(item, "module", None)
+        if (
+            module is not None
+            and module.__name__ in sharing
+            and marker is not None
+            and marker.kwargs.get("transaction")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test in a module whose tests"
+                " share rows (tests/shared_rows.py); move it to a module of its own"
+            )

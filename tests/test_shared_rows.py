@@ -4,7 +4,7 @@ starts from them as they were made, whatever an earlier test wrote."""
 import pytest
 
 from tests.factories import EventFactory
-from tests.shared_rows import shared_rows
+from tests.shared_rows import shared_rows, uses_shared_rows
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +24,15 @@ def test_each_test_starts_from_the_rows_as_made(headline, change):
         Event.objects.filter(pk=headline.pk).update(title="Changed")
     elif change == "add":
         EventFactory(title="Another")
+
+
+def test_collection_knows_which_tests_share_rows(request):
+    """What tests/conftest.py reads to refuse a transactional test beside
+    shared rows (a module with one fails at collection, naming the test)."""
+    here = {
+        item.name: uses_shared_rows(item)
+        for item in request.session.items
+        if item.module.__name__ == __name__
+    }
+    assert here.pop("test_collection_knows_which_tests_share_rows") is False
+    assert set(here.values()) == {True}
