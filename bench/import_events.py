@@ -80,9 +80,9 @@ def events_write(path: Path, n: int, seed: int = 7) -> None:
 
 
 def empty_database(path: Path) -> None:
-    """Migrate a fresh file and store the documents the events cite."""
-    if path.exists():
-        path.unlink()
+    """Migrate the template file: a new one also gets the documents the events
+    cite; an existing one only the migrations added since it was made."""
+    fresh = not path.exists()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v", "0"],
@@ -90,6 +90,8 @@ def empty_database(path: Path) -> None:
         env=env,
         check=True,
     )
+    if not fresh:
+        return
     db = sqlite3.connect(path)
     now = _now()
     for i in range(DOCUMENTS):
@@ -274,8 +276,7 @@ def main() -> None:
         events_write(jsonl, n)
         print(f"wrote {jsonl} in {time.perf_counter() - start:.1f} s")
     template = OUT / "import-empty.sqlite3"
-    if not template.exists():
-        empty_database(template)
+    empty_database(template)
     raw_db, import_db = OUT / f"import-{n}-raw.sqlite3", OUT / f"import-{n}-app.sqlite3"
     for copy in (raw_db, import_db):
         shutil.copyfile(template, copy)
