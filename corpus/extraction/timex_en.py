@@ -76,7 +76,6 @@ _TABLE = _build()
 # class instead of trying the whole pattern at each: "([A-Za-z]+|'?\d+)" cost
 # 15 % more instructions.
 _TOKEN_SPLIT = re.compile(r"([A-Za-z][A-Za-z]*|'\d+|\d\d*)")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z]*|'\d+|\d\d*")
 # Frequent words that only ever open a longer expression ("the past three
 # years", "a year", "more than a week"). They are tried only when one of the
 # next few tokens is itself a trigger, which keeps "the" and "a" cheap.
@@ -168,16 +167,13 @@ def _found_triggers(lowered: str, text: str) -> tuple[list[tuple[int, str]], set
     return hits, vocabulary
 
 
-def _openers(tokens: str, lo: int, hi: int) -> list[re.Match[str]]:
-    """The last `_PASSIVE_WINDOW` tokens of `tokens` between offsets `lo` (a
-    token boundary) and `hi`, read from a short stretch before `hi`: a search
-    starting inside a token finds its tail first, so that one is dropped."""
-    at = max(lo, hi - 48)
-    while True:
-        found = list(_TOKEN.finditer(tokens, at, hi))
-        if at == lo or len(found) > _PASSIVE_WINDOW:
-            return found[-_PASSIVE_WINDOW:]
-        at = max(lo, hi - 4 * (hi - at))
+# The last tokens before an offset, read in the reversed text: letter runs,
+# digit runs each with the quote before it (\'19), and whatever lies between.
+_TOKEN_BACK = "([A-Za-z]+|\\d+'?)"
+_BEFORE = re.compile(
+    rf"[^A-Za-z\d]*{_TOKEN_BACK}(?:[^A-Za-z\d]*{_TOKEN_BACK}"
+    rf"(?:[^A-Za-z\d]*{_TOKEN_BACK}(?:[^A-Za-z\d]*{_TOKEN_BACK})?)?)?"
+)
 
 
 def candidates(ctx: Ctx) -> list[Cand]:
@@ -193,9 +189,10 @@ def candidates(ctx: Ctx) -> list[Cand]:
     else:
         tokens = text
         hits, vocabulary = _tokenised_triggers(text)
+    backwards, length = tokens[::-1], len(tokens)
     absent = _absent_rules(text, vocabulary)
     pruned = _pruned_entries(absent)
-    table, passive, empty = _TABLE, _PASSIVE_TABLE, _EMPTY
+    table, passive, empty = _TABLE, _PASSIVE_BACK, _EMPTY
     out: list[Cand] = []
     tried = 0  # where the last trigger ends: openers before it are done with
     for pos, word in hits:
@@ -211,11 +208,18 @@ def candidates(ctx: Ctx) -> list[Cand]:
             continue
         # Openers ("the", "a", "more") are tried only when a trigger follows
         # within a few tokens, each once, in text order.
-        if pos > tried:
-            for m in _openers(tokens, tried, pos):
-                opener = passive.get(m[0] if clean else m[0].lower())
+        # In the reversed text, the at most four tokens between the last
+        # trigger and this one, nearest first.
+        before = (
+            _BEFORE.match(backwards, length - pos, length - tried)
+            if pos - tried > 1
+            else None
+        )
+        if before is not None:
+            for k in range(before.lastindex, 0, -1):
+                opener = passive.get(before[k] if clean else before[k].lower())
                 if opener is not None:
-                    at = m.start()
+                    at = length - before.end(k)
                     if not (at and text[at - 1].isalnum()):
                         if absent:
                             opener = pruned.get(id(opener)) or _prune(opener, pruned)
@@ -301,6 +305,8 @@ def _split_passive() -> dict[str, Entry]:
 
 _EMPTY: Entry = (None, [])
 _PASSIVE_TABLE = _split_passive()
+# Keyed by the reversed word, as the tokens before a trigger are read.
+_PASSIVE_BACK = {word[::-1]: entry for word, entry in _PASSIVE_TABLE.items()}
 for _word in _EXTRA_TRIGGERS:
     _TABLE.setdefault(_word, _EMPTY)
 
