@@ -5,7 +5,7 @@ one."""
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress, count
+from itertools import accumulate, chain
 
 from corpus.extraction.prechecks import has_case_traps
 from corpus.extraction.timex_common import Cand, Ctx
@@ -120,43 +120,84 @@ def _try_rules(ctx: Ctx, pos: int, entry: Entry, out: list[Cand]) -> None:
             out.append(cand)
 
 
-def _words(text: str) -> tuple[list[str], list[int]]:
-    """The lowercased tokens of `text` and the offset each one starts at.
+def _tokenised_triggers(text: str) -> tuple[list[tuple[int, str]], set[str]]:
+    """Every trigger token of `text` with its offset, and the set of all its
+    tokens: the whole-text tokenisation, for texts whose lowercasing moves
+    offsets or token boundaries (U+0130 "İ" grows, U+212A "K" becomes "k")."""
+    parts = _TOKEN_SPLIT.split(text)
+    words = [w.lower() for w in parts[1::2]]
+    # One start per token, and the text's end.
+    starts = list(accumulate(map(len, parts)))[::2]
+    table = _TABLE
+    hits = [
+        (at, w)
+        for at, w in zip(starts, words, strict=False)
+        if w in table or w[0] <= "9"
+    ]
+    return hits, set(words)
 
-    Splitting and summing lengths run in C: looping over every token in
-    Python cost more than the rules themselves on most articles."""
-    lowered = text.lower()
-    # Lowercasing keeps the offsets and token boundaries unless a character
-    # lowercases into ASCII (U+0130 "İ" grows, U+212A "K" becomes "k").
-    if len(lowered) == len(text) and "\u212a" not in text:
-        parts = _TOKEN_SPLIT.split(lowered)
-        words = parts[1::2]
-    else:
-        parts = _TOKEN_SPLIT.split(text)
-        words = [w.lower() for w in parts[1::2]]
-    ends = list(accumulate(map(len, parts)))
-    return words, ends[::2]
+
+def _found_triggers(lowered: str, text: str) -> tuple[list[tuple[int, str]], set[str]]:
+    """The trigger tokens of `lowered` that may start a rule, with their
+    offsets, and which needed words (see _NEEDS) it holds as tokens.
+
+    One search finds them without tokenising the text: most of its ~1,600
+    tokens per article start nothing. It finds every letter token it looks
+    for (each follows a non-letter or starts the text) but only the number
+    tokens that follow no letter; one glued to a letter is inside a code and
+    starts nothing, except after "T" (ISO datetimes), searched apart."""
+    table, needed = _TABLE, _NEEDED_WORDS
+    hits: list[tuple[int, str]] = []
+    vocabulary: set[str] = set()
+    first = _TRIGGER_AT.match(lowered)
+    found = _TRIGGER.finditer(lowered)
+    for m in chain((first,), found) if first else found:
+        word = m[1]
+        if word[0] <= "9" or word in table:
+            hits.append((m.start(1), word))
+        if word in needed:
+            vocabulary.add(word)
+    if "T" in text:
+        extra = [
+            (m.end(), _NUMBER.match(lowered, m.end())[0])
+            for m in _T_NUMBER.finditer(text)
+        ]
+        if extra:
+            hits = sorted(hits + extra)
+    return hits, vocabulary
+
+
+# The last tokens before an offset, read in the reversed text: letter runs,
+# digit runs each with the quote before it (\'19), and whatever lies between.
+_TOKEN_BACK = "([A-Za-z]+|\\d+'?)"
+_BEFORE = re.compile(
+    rf"[^A-Za-z\d]*{_TOKEN_BACK}(?:[^A-Za-z\d]*{_TOKEN_BACK}"
+    rf"(?:[^A-Za-z\d]*{_TOKEN_BACK}(?:[^A-Za-z\d]*{_TOKEN_BACK})?)?)?"
+)
 
 
 def candidates(ctx: Ctx) -> list[Cand]:
     """Every English rule match, keyed on the token each match starts with."""
     text = ctx.text
-    words, starts = _words(text)
-    vocabulary = set(words)
+    lowered = text.lower()
+    # Lowercasing keeps the offsets and token boundaries unless a character
+    # lowercases into ASCII (U+0130 "İ" grows, U+212A "K" becomes "k").
+    clean = len(lowered) == len(text) and "\u212a" not in text
+    if clean:
+        tokens = lowered
+        hits, vocabulary = _found_triggers(lowered, text)
+    else:
+        tokens = text
+        hits, vocabulary = _tokenised_triggers(text)
+    backwards, length = tokens[::-1], len(tokens)
     absent = _absent_rules(text, vocabulary)
     pruned = _pruned_entries(absent)
-    table, passive, empty = _TABLE, _PASSIVE_TABLE, _EMPTY
+    table, passive, empty = _TABLE, _PASSIVE_BACK, _EMPTY
     out: list[Cand] = []
-    tried = -1  # the last trigger's token: openers before it are done with
-    # Most tokens start no rule: test each distinct token once, then pick out
-    # the positions of those that do in C.
-    triggers = {w for w in vocabulary if w in table or w[0] <= "9"}
-    hits = list(compress(count(), map(triggers.__contains__, words)))
-    for i in hits:
-        word = words[i]
+    tried = 0  # where the last trigger ends: openers before it are done with
+    for pos, word in hits:
         first = word[0]
         entry = table.get(_digit_key(word), empty) if first <= "9" else table[word]
-        pos = starts[i]
         # A token glued to a preceding letter or digit is inside a code
         # ("6G", "A330"); ISO datetimes keep their "T".
         if (
@@ -167,15 +208,23 @@ def candidates(ctx: Ctx) -> list[Cand]:
             continue
         # Openers ("the", "a", "more") are tried only when a trigger follows
         # within a few tokens, each once, in text order.
-        for j in range(max(tried + 1, i - _PASSIVE_WINDOW), i):
-            opener = passive.get(words[j])
-            if opener is not None:
-                at = starts[j]
-                if not (at and text[at - 1].isalnum()):
-                    if absent:
-                        opener = pruned.get(id(opener)) or _prune(opener, pruned)
-                    _try_rules(ctx, at, opener, out)
-        tried = i
+        # In the reversed text, the at most four tokens between the last
+        # trigger and this one, nearest first.
+        before = (
+            _BEFORE.match(backwards, length - pos, length - tried)
+            if pos - tried > 1
+            else None
+        )
+        if before is not None:
+            for k in range(before.lastindex, 0, -1):
+                opener = passive.get(before[k] if clean else before[k].lower())
+                if opener is not None:
+                    at = length - before.end(k)
+                    if not (at and text[at - 1].isalnum()):
+                        if absent:
+                            opener = pruned.get(id(opener)) or _prune(opener, pruned)
+                        _try_rules(ctx, at, opener, out)
+        tried = pos + len(word)
         if entry is not empty:
             if absent:
                 entry = pruned.get(id(entry)) or _prune(entry, pruned)
@@ -195,6 +244,7 @@ def _needs() -> list[tuple[int, frozenset[str], tuple[str, ...]]]:
 
 
 _NEEDS = _needs()
+_NEEDED_WORDS = frozenset().union(*(words for _, words, _ in _NEEDS))
 
 
 def _absent_rules(text: str, vocabulary: set[str]) -> frozenset[int]:
@@ -255,5 +305,41 @@ def _split_passive() -> dict[str, Entry]:
 
 _EMPTY: Entry = (None, [])
 _PASSIVE_TABLE = _split_passive()
+# Keyed by the reversed word, as the tokens before a trigger are read.
+_PASSIVE_BACK = {word[::-1]: entry for word, entry in _PASSIVE_TABLE.items()}
 for _word in _EXTRA_TRIGGERS:
     _TABLE.setdefault(_word, _EMPTY)
+
+
+def _alternation(words: list[str]) -> str:
+    """A pattern matching exactly `words`, branching letter by letter: the
+    engine skips a branch whose first letter differs without entering it."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" in node:
+            return "(?:" + "|".join(branches) + ")?"
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+# A trigger or needed word as a whole letter token, a number token starting
+# with an ASCII digit (not the tail of one, nor of 'digits), or 'digits.
+_LOOKED_FOR = sorted(w for w in {*_TABLE, *_NEEDED_WORDS} if re.fullmatch("[a-z]+", w))
+_TOKEN_START = rf"((?:{_alternation(_LOOKED_FOR)})(?![A-Za-z])|(?<![\d'])[0-9]\d*|'\d+)"
+# Searched from the character before the token: a non-letter is a cheap first
+# test the engine scans for; the token itself is only looked ahead at, so the
+# search goes on right after that character.
+_TRIGGER = re.compile(rf"[^A-Za-z](?={_TOKEN_START})")
+_TRIGGER_AT = re.compile(_TOKEN_START)
+_T_NUMBER = re.compile(r"T(?=[0-9]|'\d)")
+_NUMBER = re.compile(r"'\d+|\d+")

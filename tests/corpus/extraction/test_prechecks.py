@@ -92,7 +92,7 @@ def _texts() -> list[str]:
 @pytest.mark.parametrize("text", _texts())
 def test_rules_skipped_for_a_text_match_nothing_in_it(text: str, unpruned) -> None:
     everything = unpruned(text)
-    absent = timex_en._absent_rules(text, set(timex_en._words(text)[0]))
+    absent = timex_en._absent_rules(text, timex_en._tokenised_triggers(text)[1])
     assert not absent & {cand.rank for cand in everything}
     assert timex_en.candidates(Ctx(text, ANCHOR)) == everything
 
@@ -282,3 +282,36 @@ def test_letters_counted_on_bytes_are_what_the_run_patterns_find(sample: str) ->
     latin = sum(map(len, headers._LATIN_RUN_RE.findall(sample)))
     kana = sum(map(len, headers._KANA_RUN_RE.findall(sample)))
     assert headers._latin_and_kana(sample) == (latin, kana)
+
+
+def _not_glued(text: str, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    # The tokens candidates() tries: one glued to a letter or digit starts
+    # nothing, except a number after "T".
+    return [
+        (at, word)
+        for at, word in hits
+        if not (
+            at and text[at - 1].isalnum() and (word[0].isalpha() or text[at - 1] != "T")
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *_texts(),
+        "2018-10-14T07:30 and T'19, 1990s, A330 in 6G, '90s, 12'19 5th",
+        "the 10am meeting: Maya'19, x2019 and \u0661\u0662 2019\u0661 \u00e92020",
+        "March 3",
+        "'19 was",
+        "2019",
+    ],
+)
+def test_trigger_search_finds_what_tokenising_does(text: str) -> None:
+    lowered = text.lower()
+    if len(lowered) != len(text) or "\u212a" in text:
+        pytest.skip("such texts are tokenised whole")
+    found, needed = timex_en._found_triggers(lowered, text)
+    tokenised, vocabulary = timex_en._tokenised_triggers(text)
+    assert _not_glued(text, found) == _not_glued(text, tokenised)
+    assert needed == vocabulary & timex_en._NEEDED_WORDS

@@ -488,3 +488,16 @@ def test_every_edtf_parses_and_matches_its_precision() -> None:
                 continue
             assert parse_edtf(t.edtf) is not None, t
             assert (t.precision == "interval") == ("/" in t.edtf), t
+
+
+@pytest.mark.parametrize("gap", [" ", " " * 100, " \n " * 40])
+def test_an_opener_far_before_its_trigger_still_opens_it(gap: str) -> None:
+    # "the" is tried from the few tokens before "past", however many
+    # characters lie between them.
+    text = f"Sales over the{gap}past three years rose"
+    (tag,) = tag_dates(text, anchor=dt.date(2023, 9, 6))
+    assert (tag.start, tag.text.split(), tag.edtf) == (
+        11,
+        ["the", "past", "three", "years"],
+        "2020/2023",
+    )
