@@ -58,29 +58,18 @@ def _rows_create(objs: list, model: type[models.Model]) -> list:
     if model is Event:  # as Event's queryset does on every bulk write
         for obj in objs:
             obj.derive_date_fields()
-    opts = model._meta
-    fields = [f for f in opts.concrete_fields if f is not opts.pk]
-    prepared = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f))]
+    fields, insert, row_sql, prepare = _insert_plan(model)
     rows = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        values = [field.pre_save(obj, True) for field in fields]
-        for i, prepare in prepared:
-            values[i] = prepare(values[i])
-        rows.append(values)
-    quote = connection.ops.quote_name
-    insert = (
-        f"INSERT INTO {quote(opts.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
-    )
-    returning, _ = connection.ops.return_insert_columns([opts.pk])
-    row_sql = f"({', '.join(['%s'] * len(fields))})"
+        rows.append(prepare([field.pre_save(obj, True) for field in fields]))
+    returning, _ = connection.ops.return_insert_columns([model._meta.pk])
     size = max(connection.ops.bulk_batch_size(fields, objs), 1)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = rows[start : start + size]
             cursor.execute(
-                insert + ", ".join([row_sql] * len(batch)) + f" {returning}",
+                f"{insert} VALUES {', '.join([row_sql] * len(batch))} {returning}",
                 [value for values in batch for value in values],
             )
             keys = connection.ops.fetch_returned_insert_rows(cursor)
@@ -118,25 +107,34 @@ def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
     auto-numbered key) with one executemany, values prepared as the ORM would."""
     if not rows:
         return
+    fields, insert, row_sql, prepare = _insert_plan(model)
+    pick = itemgetter(*(f.attname for f in fields))
+    values = [prepare(list(pick(row))) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"{insert} VALUES {row_sql}", values)
+
+
+def _insert_plan(
+    model: type[models.Model],
+) -> tuple[list[models.Field], str, str, Callable[[list[Any]], list[Any]]]:
+    """Every concrete field but the auto-numbered key, the INSERT naming their
+    columns, one row's placeholders, and what makes a row of their values
+    database parameters (in place)."""
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
     quote = connection.ops.quote_name
-    sql = (
+    insert = (
         f"INSERT INTO {quote(model._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"({', '.join(quote(f.column) for f in fields)})"
     )
-    pick = itemgetter(*(f.attname for f in fields))
+    row_sql = f"({', '.join(['%s'] * len(fields))})"
     prepared = [(i, p) for i, f in enumerate(fields) if (p := _preparer(f))]
-    values: list[Any] = []
-    for row in rows:
-        value = pick(row)
-        if prepared:
-            value = list(value)
-            for i, prepare in prepared:
-                value[i] = prepare(value[i])
-        values.append(value)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, values)
+
+    def prepare(values: list[Any]) -> list[Any]:
+        for i, adapt in prepared:
+            values[i] = adapt(values[i])
+        return values
+
+    return fields, insert, row_sql, prepare
 
 
 def _preparer(model_field: models.Field) -> Callable[[Any], Any] | None:
