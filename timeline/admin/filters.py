@@ -7,6 +7,7 @@ import datetime
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 
+from corpus.admin import capped_choices
 from corpus.dates import OPEN_LOWER, OPEN_UPPER
 from corpus.models import Publisher
 from timeline.models import Citation, Event
@@ -66,13 +67,8 @@ class PublisherFilter(admin.SimpleListFilter):
         # MAX_PUBLISHERS only the chosen one shows, and the publishers' list
         # links each publisher's events (GuardedPublisherAdmin).
         publishers = Publisher.objects.order_by("name").values_list("pk", "name")
-        listed = list(publishers[: MAX_PUBLISHERS + 1])
-        if len(listed) > MAX_PUBLISHERS:
-            value = self.value()
-            chosen = (
-                publishers.filter(pk=int(value)) if value and value.isdigit() else []
-            )
-            listed = list(chosen)
+        chosen = [self.value()] if self.value() else []
+        listed = capped_choices(publishers, MAX_PUBLISHERS, chosen)
         return [(str(pk), name) for pk, name in listed]
 
     def queryset(self, request, queryset):
