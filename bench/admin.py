@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO))
 
-from bench.api import build_database  # noqa: E402
+from bench.api import LARGE_FILE_PRAGMAS, build_database  # noqa: E402
 
 PUBLISHERS = 2_000
 DOCUMENTS = 5_000
@@ -162,10 +162,7 @@ def django_client(path: Path, migrate: bool = True):
     # As bench/api.py and bench/site.py: a memory map and a 64 MB page cache
     # for a large read-mostly file; DATABASE_SQLITE_INIT_COMMAND="" measures
     # SQLite's defaults.
-    os.environ.setdefault(
-        "DATABASE_SQLITE_INIT_COMMAND",
-        "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536",
-    )
+    os.environ.setdefault("DATABASE_SQLITE_INIT_COMMAND", LARGE_FILE_PRAGMAS)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

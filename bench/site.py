@@ -31,6 +31,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
+sys.path.insert(0, str(REPO))
+
+from bench import api  # noqa: E402
 
 WINDOWS = [
     ("week", "2015-06-01", "2015-06-07"),
@@ -83,23 +86,17 @@ def main() -> None:
 
     path = OUT / f"bench-{args.events}.sqlite3"
     if args.rebuild or not path.exists():
-        sys.path.insert(0, str(REPO / "bench"))
-        import api
-
         api.PYTHON = Path(sys.executable)  # this interpreter's virtualenv
         OUT.mkdir(parents=True, exist_ok=True)
         api.build_database(path, args.events)
 
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     # As bench/api.py serves it: the file mapped, a 64 MB page cache.
-    os.environ["DATABASE_SQLITE_INIT_COMMAND"] = (
-        "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536"
-    )
+    os.environ["DATABASE_SQLITE_INIT_COMMAND"] = api.LARGE_FILE_PRAGMAS
     os.environ["DJANGO_CACHE_URL"] = "locmem://"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("TIMELINE_API_ANON_RATE", "100000/minute")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(REPO))
     import django
 
     django.setup()
