@@ -128,11 +128,48 @@ def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
     # the pools: 2, with no events to read on an empty table), the new
     # entities (names, aliases, a free slug, rows and history: 5), then both
     # events with their sources, amounts and entity links: each table in one
-    # statement and its history in another (8).
-    with django_assert_max_num_queries(30):
+    # statement and its history in another (8); on SQLite, the run's page
+    # cache and memory map, each read, set and restored (6).
+    with django_assert_max_num_queries(30 + 3 * len(ingest.RUN_PRAGMAS)):
         report = ingest.documents_ingest(paths=[article])
 
     assert report.events_created == 2
+
+
+def cache_size() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_ingest_runs_with_a_large_page_cache_and_restores_the_connections(article):
+    before = cache_size()
+    during = []
+
+    ingest.documents_ingest(
+        paths=[article], on_progress=lambda *_: during.append(cache_size())
+    )
+
+    assert during == [ingest.RUN_PRAGMAS["cache_size"]] != [before]
+    assert cache_size() == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_ingest_keeps_the_page_cache_an_operator_chose(article, monkeypatch):
+    monkeypatch.setitem(
+        connection.settings_dict.setdefault("OPTIONS", {}),
+        "init_command",
+        "PRAGMA cache_size=-4000",
+    )
+    before = cache_size()
+    during = []
+
+    ingest.documents_ingest(
+        paths=[article], on_progress=lambda *_: during.append(cache_size())
+    )
+
+    assert during == [before]
 
 
 def test_extracted_fingerprints_are_those_of_the_stored_rows(article):

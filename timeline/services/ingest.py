@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -57,6 +58,10 @@ LOCKED = (
     "the database is locked by another run writing at the same time. Run ingest "
     "again once it is done (stored files are skipped)."
 )
+# SQLite's page cache (KiB when negative) and memory map for a run: the
+# duplicate check reads pages all over a large file, and the 2 MB default
+# cache holds few of them from one article to the next.
+RUN_PRAGMAS = {"cache_size": -65536, "mmap_size": 1073741824}
 
 
 class IngestError(Exception):
@@ -223,7 +228,7 @@ def documents_ingest(
         record=run, kinds={kind.slug: kind for kind in EventKind.objects.all()}
     )
     try:
-        with transaction.atomic():
+        with _run_cache(), transaction.atomic():
             for number, (label, source) in enumerate(sources, start=1):
                 if on_progress and isinstance(source, Path):
                     on_progress(number, len(paths), source)
@@ -237,6 +242,31 @@ def documents_ingest(
         pass
     _finish(run, report)
     return report
+
+
+@contextmanager
+def _run_cache() -> Iterator[None]:
+    """On SQLite, `RUN_PRAGMAS` for the run unless the operator chose the
+    connection's own (DATABASE_SQLITE_INIT_COMMAND); the connection gets its
+    settings back after, as it may serve requests next."""
+    options = connection.settings_dict.get("OPTIONS", {})
+    if connection.vendor != "sqlite" or options.get("init_command"):
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name, value in RUN_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}")
+            if (row := cursor.fetchone()) is None:
+                continue  # no memory map of an in-memory database
+            before[name] = int(row[0])
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def _ingest_one(
