@@ -155,7 +155,10 @@ def ensure_database(n: int, reuse: bool, source: Path | None = None) -> Path:
     return path
 
 
-def django_client(path: Path, migrate: bool = True):
+def bench_environment(path: Path) -> None:
+    """The settings the bench runs Django with. main() sets them before it
+    builds the catalog: that imports edtf, whose app settings read Django's
+    (and fix them) when DJANGO_SETTINGS_MODULE is already set."""
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["DJANGO_CACHE_URL"] = "locmem://"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
@@ -164,10 +167,18 @@ def django_client(path: Path, migrate: bool = True):
     # SQLite's defaults.
     os.environ.setdefault("DATABASE_SQLITE_INIT_COMMAND", LARGE_FILE_PRAGMAS)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def django_client(path: Path, migrate: bool = True):
+    bench_environment(path)
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
+
+    if Path(connection.settings_dict["NAME"]) != path:
+        raise SystemExit(f"Django's settings were read before the bench set {path}")
 
     if migrate:
         # Migrations added since the file was built (the bench's "after").
@@ -295,7 +306,10 @@ def main() -> None:
         "--slow", type=float, default=0, help="show the slowest query past this ms"
     )
     args = parser.parse_args()
-    path = args.path or ensure_database(args.events, args.reuse, args.source)
+    path = args.path or OUT / f"admin-{args.events}.sqlite3"
+    bench_environment(path)
+    if not args.path:
+        ensure_database(args.events, args.reuse, args.source)
     django_client(path, migrate=not args.no_migrate)
     from django.test import Client
 

@@ -34,3 +34,26 @@ def test_import_benchmark_writes_the_same_rows_both_ways():
     assert raw == imported
     assert "'timeline_event': 120" in raw
     assert "ratio import / raw" in result.stdout
+
+
+@pytest.mark.requires_sqlite
+def test_admin_benchmark_serves_every_page_it_measures():
+    """bench/admin.py's catalog build failed for a session after migration
+    0013 (entity slugs became NOT NULL): every page it times must answer 200."""
+    result = subprocess.run(
+        [sys.executable, "bench/admin.py", "--events", "200", "--repeat", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = re.findall(
+        r"^(\S.*?)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+\s+(\d{3})$",
+        result.stdout,
+        flags=re.MULTILINE,
+    )
+    labels = {label for label, _ in rows}
+    assert {"changelist page 1", "review queue", "event change form"} <= labels
+    assert len(rows) >= 30, result.stdout
+    assert {status for _, status in rows} == {"200"}, result.stdout
