@@ -2,9 +2,9 @@
 
 Two transactions that publish events of the same kind in opposite month
 orders used to lock the (kind, month) count rows in opposite orders and
-deadlock: PostgreSQL aborted one ("deadlock detected"). The statement
-triggers take one advisory lock instead (timeline.services.counts), so the
-second writer waits for the first to commit and both land.
+deadlock: PostgreSQL aborted one ("deadlock detected"). The trigger now
+takes one advisory lock first (timeline.services.counts), so the second
+writer waits for the first to commit and both land.
 """
 
 import contextlib
@@ -100,14 +100,10 @@ def test_only_writes_that_change_the_counts_take_the_lock():
 
 
 @pytest.mark.django_db
-def test_the_row_trigger_of_migration_0015_is_replaced():
+def test_the_trigger_of_migration_0015_takes_the_lock():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass "
-            "AND NOT tgisinternal",
-            [counts.EVENTS],
+            "SELECT prosrc FROM pg_proc WHERE proname = %s", [counts.TRIGGER]
         )
-        names = {row[0] for row in cursor.fetchall()}
-    assert {name for name in names if name.startswith(counts.TRIGGER)} == {
-        f"{counts.TRIGGER}_{op}" for op in ("insert", "update", "delete")
-    }
+        (source,) = cursor.fetchone()
+    assert f"pg_advisory_xact_lock({counts.LOCK_KEY})" in source

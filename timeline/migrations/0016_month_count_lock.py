@@ -1,15 +1,16 @@
-"""PostgreSQL: the month counts' row trigger (0015) becomes three statement
-triggers that apply each statement's change in one write, under an advisory
-lock (see timeline.services.counts). SQLite keeps its row triggers.
+"""PostgreSQL: the month counts' trigger (0015) takes an advisory lock before
+it changes a count, so that concurrent writers take turns instead of
+deadlocking on the count rows (see timeline.services.counts). SQLite, which
+takes one writer at a time, keeps 0015's triggers.
 
-The counts themselves are unchanged: both kinds of trigger keep them exact.
+The counts themselves are unchanged.
 """
 
 import importlib
 
 from django.db import migrations
 
-from timeline.services.counts import drop_trigger_sql, trigger_sql
+from timeline.services.counts import trigger_sql
 
 initial = importlib.import_module("timeline.migrations.0015_event_month_counts")
 
@@ -27,8 +28,7 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    statements = drop_trigger_sql("postgresql") + initial.trigger_sql("postgresql")
-    _execute(schema_editor, statements)
+    _execute(schema_editor, initial.trigger_sql("postgresql"))
 
 
 class Migration(migrations.Migration):
