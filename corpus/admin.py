@@ -157,6 +157,53 @@ class LeanChangeList(ChangeList):
         return self._change_url(pk) + self.row_link_query
 
 
+def is_changelist(request) -> bool:
+    """Whether `request` is for an admin list (not a change form)."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name and match.url_name.endswith("_changelist"))
+
+
+class StoredDatesQuerySet(QuerySet):
+    """`dates()` from the distinct stored dates: Django's truncates every row
+    in SQL (on SQLite a Python function per row: 12 ms for 5,000 documents)
+    and then takes the distinct values; the distinct dates of a date column
+    are one index scan and at most one per day, truncated here. Same list."""
+
+    TRUNCATE = {
+        "year": lambda day: day.replace(month=1, day=1),
+        "month": lambda day: day.replace(day=1),
+        "day": lambda day: day,
+    }
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> StoredDatesQuerySet:
+        return cls(
+            model=queryset.model,
+            query=queryset.query.chain(),
+            using=queryset._db,
+            hints=queryset._hints,
+        )
+
+    def dates(self, field_name, kind, order="ASC"):
+        field = self.model._meta.get_field(field_name)
+        if kind not in self.TRUNCATE or field.get_internal_type() != "DateField":
+            return super().dates(field_name, kind, order)
+        stored = self.order_by().values_list(field_name, flat=True).distinct()
+        truncate = self.TRUNCATE[kind]
+        found = {truncate(day) for day in stored if day is not None}
+        return sorted(found, reverse=order == "DESC")
+
+
+class DateHierarchyChangeList(LeanChangeList):
+    """A LeanChangeList whose date hierarchy reads the stored dates
+    (`StoredDatesQuerySet`)."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # The rows are read; the date hierarchy's template tag reads this.
+        self.queryset = StoredDatesQuerySet.of(self.queryset)
+
+
 class BigTableMixin:
     """Changelist settings that stay fast however many rows there are: bounded
     counts, pages read by id (EstimatedCountPaginator), rows rendered without
@@ -272,6 +319,9 @@ class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
     ]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
+
     @admin.display(description="published", ordering="published_on")
     def publication_date(self, obj: Document) -> str:
         if obj.published_on is None:
@@ -305,8 +355,7 @@ class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        match = getattr(request, "resolver_match", None)
-        if match and match.url_name and match.url_name.endswith("_changelist"):
+        if is_changelist(request):
             # Lists never show the article body: do not read it.
             queryset = queryset.defer("text")
         return queryset

@@ -15,16 +15,23 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from corpus.admin import DocumentAdmin, PublisherAdmin
+from corpus.admin import DocumentAdmin, PublisherAdmin, is_changelist
 from corpus.models import Document, IngestRun, Publisher
 from timeline.admin.catalog import PublicCatalogMixin
 from timeline.admin.forms import AddArticlesForm, ReasonForm
 from timeline.models import Citation
-from timeline.selectors import Span, citation_count, highlight_spans
+from timeline.selectors import (
+    Span,
+    capped_citation_count,
+    citation_count,
+    highlight_spans,
+)
 from timeline.services import documents as document_services
 from timeline.services.ingest import IngestError, documents_ingest
 
 CITATIONS_SHOWN = 200
+# The document list counts each row's citations up to this many.
+CITATIONS_COUNTED = 1_000
 
 
 class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
@@ -32,11 +39,12 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
     actions = ["retract"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(citation_total=citation_count("document"))
-        )
+        queryset = super().get_queryset(request)
+        if is_changelist(request):
+            counted = capped_citation_count("document", CITATIONS_COUNTED)
+        else:  # the change form says how many there are
+            counted = citation_count("document")
+        return queryset.annotate(citation_total=counted)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -247,8 +255,10 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
         )
 
     @admin.display(description="citations", ordering="citation_total")
-    def citation_count(self, obj: Document) -> int:
-        return obj.citation_total
+    def citation_count(self, obj: Document) -> str:
+        if obj.citation_total > CITATIONS_COUNTED:
+            return f"over {CITATIONS_COUNTED:,}"
+        return str(obj.citation_total)
 
     @admin.display(description="text")
     def cited_text(self, obj: Document) -> str:

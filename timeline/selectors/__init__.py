@@ -42,6 +42,7 @@ from timeline.selectors.pages import (
 from timeline.selectors.public import PublicPage, PublicPageQuery, kind_ids, public_page
 from timeline.selectors.review import (
     Span,
+    capped_citation_count,
     citation_count,
     citations_in_context,
     flagged_sources,
@@ -66,6 +67,7 @@ __all__ = [
     "PublicPage",
     "PublicPageQuery",
     "Span",
+    "capped_citation_count",
     "citation_count",
     "citation_queryset",
     "citations_in_context",
