@@ -115,9 +115,13 @@ def test_review_queue_runs_a_fixed_number_of_queries(
     ]
 
 
+# The autocomplete widgets of its source and entity rows read no row again.
+EVENT_FORM_QUERIES = 10
+
+
 @pytest.mark.parametrize(
     ("model", "queries"),
-    [("event", 12), ("document", 5), ("entity", 3)],
+    [("event", EVENT_FORM_QUERIES), ("document", 5), ("entity", 3)],
 )
 def test_change_forms_run_a_fixed_number_of_queries(
     many, admin_client_, django_assert_num_queries, model, queries
@@ -146,3 +150,46 @@ def test_document_change_form_shows_the_first_citations_and_links_the_rest(
     assert "The first 5 of 60 citations" in content
     assert f"document__id__exact={many.pk}" in content
     assert content.count('<li><a href="/admin/timeline/event/') == 5
+
+
+def test_event_change_form_queries_do_not_grow_with_its_sources_and_entities(
+    many, admin_client_, django_assert_num_queries
+):
+    """Django's autocomplete widget reads its selected row again: one query
+    per citation and per entity. The inlines render the rows they read."""
+    event = Event.objects.first()
+    for _ in range(4):
+        CitationFactory(event=event, document=DocumentFactory())
+        EventEntityFactory(event=event)
+    url = reverse("admin:timeline_event_change", args=[event.pk])
+    admin_client_.get(url)
+    with django_assert_num_queries(EVENT_FORM_QUERIES):
+        response = admin_client_.get(url)
+    content = response.content.decode()
+    for citation in event.citations.select_related("document"):
+        assert f'<option value="{citation.document_id}" selected>' in content
+        assert str(citation.document) in content
+    for link in event.roles.select_related("entity"):
+        assert f'<option value="{link.entity_id}" selected>{link.entity}</option>' in (
+            content
+        )
+
+
+def test_row_autocomplete_renders_what_djangos_widget_renders(many):
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.widgets import AutocompleteSelect
+
+    from corpus.admin import RowAutocompleteSelect
+    from timeline.models import EventEntity
+
+    link = EventEntity.objects.select_related("entity").first()
+    field = EventEntity._meta.get_field("entity")
+    ours = RowAutocompleteSelect(field, django_admin.site)
+    ours.row = link.entity
+    theirs = AutocompleteSelect(field, django_admin.site)
+    for widget in (ours, theirs):
+        widget.choices = field.formfield().choices
+        widget.is_required = True
+    assert ours.render("entity", link.entity_id) == theirs.render(
+        "entity", link.entity_id
+    )

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import BigTableMixin, ReadOnlyAdmin, id_url
+from corpus.admin import BigTableMixin, ReadOnlyAdmin, RowAutocompleteMixin, id_url
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
 from timeline.admin.forms import (
@@ -88,7 +88,7 @@ def _run_one(name: str, *, event: Event, user, note: str, version: int | None):
     )
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(RowAutocompleteMixin, admin.StackedInline):
     model = Citation
     form = CitationForm
     formset = SourcesFormSet
@@ -114,7 +114,7 @@ class AmountInline(admin.TabularInline):
     fields = ["text", "value", "currency", "is_approximate"]
 
 
-class EventEntityInline(admin.TabularInline):
+class EventEntityInline(RowAutocompleteMixin, admin.TabularInline):
     model = EventEntity
     extra = 0
     autocomplete_fields = ["entity"]
