@@ -501,19 +501,12 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
     head_raw = text.split("\n", HEAD_LINES)[:HEAD_LINES]
     tail_raw = text.rsplit("\n", TAIL_LINES)[-TAIL_LINES:]
 
-    lines: list[str] = []  # stripped head lines, bullets removed
+    # Stripped head lines, bullets removed; read as the loop below reaches
+    # them, which stops after a few body paragraphs: no later line is used.
+    lines: list[str] = []
     bullets: list[bool] = []
     offsets: list[int] = []
     offset = 0
-    for raw in head_raw:
-        offsets.append(offset)
-        offset += len(raw) + 1
-        clean = raw.strip()
-        if len(clean) <= 200:  # only short lines can be header lines
-            clean = _halfwidth(clean)
-        bullet = _BULLET_RE.match(clean)
-        bullets.append(bullet is not None)
-        lines.append(clean[bullet.end() :].strip() if bullet else clean)
 
     date: datetime.date | None = None
     yearless: tuple[int, int] | None = None  # a dateline's month and day
@@ -521,7 +514,19 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
     meta_at: list[int] = []
     glued_titles: list[str] = []
     body_at: list[int] = []
-    for i, line in enumerate(lines):
+    # Dated bullet lines, whose neighbours may name the author.
+    dated_bullets: list[int] = []
+    for i, raw in enumerate(head_raw):
+        offsets.append(offset)
+        offset += len(raw) + 1
+        line = raw.strip()
+        if len(line) <= 200:  # only short lines can be header lines
+            line = _halfwidth(line)
+        bullet = _BULLET_RE.match(line)
+        bullets.append(bullet is not None)
+        if bullet:
+            line = line[bullet.end() :].strip()
+        lines.append(line)
         if not line:
             continue
         if _is_body_paragraph(line):
@@ -545,7 +550,11 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
         if meta.title:
             glued_titles.append(meta.title)
         if bullets[i] and meta.date is not None:
-            weak_author = weak_author or _bullet_author(lines, bullets, i)
+            dated_bullets.append(i)
+    # The loop has read the line after each of them (it stops on a body
+    # paragraph, never right after a header line, or at the last line).
+    for i in dated_bullets:
+        weak_author = weak_author or _bullet_author(lines, bullets, i)
 
     tail_author, tail_publisher, tail_date = _parse_tail(
         [line.strip() for line in tail_raw]
