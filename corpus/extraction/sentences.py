@@ -132,6 +132,10 @@ def _split_block(
         if match is None:
             continue
         resume = match.end()
+        if resume == end or text[resume:end].isspace():
+            # The block's last mark: ending here or not, the sentence ends
+            # with the block, so the abbreviation tests are not needed.
+            break
         mark = match.group(0)
         if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
             if _is_abbreviation(text, at):
