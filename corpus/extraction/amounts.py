@@ -54,7 +54,7 @@ class Amount:
 _LEAD_WINDOW = 16
 _QUALIFIER_WINDOW = 24
 _CN_WINDOW = 40
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _DIGITS = frozenset("0123456789")
 _SPACES_RE = re.compile(r"\s+")
 
@@ -146,10 +146,8 @@ def _scale(word: str | None) -> Decimal:
 
 def _last_word(stripped: str) -> str:
     """The run of ASCII letters `stripped` ends with, lowercased."""
-    start = len(stripped)
-    while start and stripped[start - 1] in _ASCII_LETTERS:
-        start -= 1
-    return stripped[start:].lower()
+    # str.rstrip strips the run in a C loop.
+    return stripped[len(stripped.rstrip(_ASCII_LETTERS)) :].lower()
 
 
 def _may_lead(before: str) -> bool:
