@@ -463,27 +463,42 @@ def _language(sample: str) -> str:
     return tag if count else "und"
 
 
+# The characters the tail's labels can start with: a line starting with
+# none of them is spared the patterns. The patterns ignore case, and to them
+# "ſ" is an "s" (no other letter here has a non-ASCII double).
+_HEADING_FIRST = frozenset("aAwW作记")
+# Only the role and Chinese branches of _LABEL_RE count in the tail.
+_ROLE_FIRST = frozenset("aArRsSſpPeE来作记责编出文")
+_DATE_LABEL_FIRST = frozenset("dDpPuUlLrR发更时日")
+
+
 def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
     """Author, publisher and labelled date from the last lines of a page."""
     author = publisher = ""
     date = None
     values = [line for line in lines if line]
     for i, line in enumerate(values):
-        if _TAIL_AUTHOR_HEADING_RE.match(line):
+        first = line[0]
+        if first in _HEADING_FIRST and _TAIL_AUTHOR_HEADING_RE.match(line):
             following = values[i + 1 : i + 3]
             if following and _looks_like_name(following[0]):
                 author = author or _clean_author(following[0])
                 if len(following) > 1 and _looks_like_name(following[1]):
                     publisher = publisher or _clean_publisher(following[1])
             continue
-        lm = _LABEL_RE.match(line)
+        lm = _LABEL_RE.match(line) if first in _ROLE_FIRST else None
         if lm is not None and (lm["role"] or lm["cn"]):
             role = (lm["role"] or lm["cn"]).lower()
             if role in _AUTHOR_ROLES:
                 author = author or _clean_author(lm["value"])
             elif role in _PUBLISHER_ROLES:
                 publisher = publisher or _clean_publisher(lm["value"])
-        if date is None and _DATE_LABEL_RE.match(line) and len(line) <= 80:
+        if (
+            date is None
+            and len(line) <= 80
+            and first in _DATE_LABEL_FIRST
+            and _DATE_LABEL_RE.match(line)
+        ):
             found = _find_date(line)
             date = found[0] if found else None
     return author, publisher, date
