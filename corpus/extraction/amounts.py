@@ -12,7 +12,7 @@ from decimal import Decimal
 import cn2an
 
 from corpus.extraction.amounts_lexicon import (
-    CN_ANCHOR_RE,
+    CN_ANCHORS,
     CN_APPROX_RE,
     CN_CURRENCIES,
     CN_DIGITS,
@@ -32,7 +32,7 @@ from corpus.extraction.amounts_lexicon import (
     SCALES,
     SUFFIXES,
 )
-from corpus.extraction.prechecks import has_case_traps
+from corpus.extraction.prechecks import char_positions, has_case_traps
 from corpus.extraction.timex_common import halfwidth
 
 __all__ = ["Amount", "extract_amounts"]
@@ -198,8 +198,7 @@ def _scan_en(text: str) -> list[Amount]:
 def _scan_cn(text: str) -> list[Amount]:
     out: list[Amount] = []
     pos = 0
-    for anchor in CN_ANCHOR_RE.finditer(text):
-        at = anchor.start()
+    for at in char_positions(text, CN_ANCHORS):
         if at < pos:
             continue  # "元人民币": the 币 belongs to the amount just read
         start = max(pos, at - _CN_WINDOW)
