@@ -12,7 +12,7 @@ from decimal import Decimal
 import cn2an
 
 from corpus.extraction.amounts_lexicon import (
-    CN_ANCHOR_RE,
+    CN_ANCHORS,
     CN_APPROX_RE,
     CN_CURRENCIES,
     CN_DIGITS,
@@ -32,7 +32,7 @@ from corpus.extraction.amounts_lexicon import (
     SCALES,
     SUFFIXES,
 )
-from corpus.extraction.prechecks import has_case_traps
+from corpus.extraction.prechecks import char_positions, has_case_traps
 from corpus.extraction.timex_common import halfwidth
 
 __all__ = ["Amount", "extract_amounts"]
@@ -54,7 +54,7 @@ class Amount:
 _LEAD_WINDOW = 16
 _QUALIFIER_WINDOW = 24
 _CN_WINDOW = 40
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _DIGITS = frozenset("0123456789")
 _SPACES_RE = re.compile(r"\s+")
 
@@ -146,10 +146,8 @@ def _scale(word: str | None) -> Decimal:
 
 def _last_word(stripped: str) -> str:
     """The run of ASCII letters `stripped` ends with, lowercased."""
-    start = len(stripped)
-    while start and stripped[start - 1] in _ASCII_LETTERS:
-        start -= 1
-    return stripped[start:].lower()
+    # str.rstrip strips the run in a C loop.
+    return stripped[len(stripped.rstrip(_ASCII_LETTERS)) :].lower()
 
 
 def _may_lead(before: str) -> bool:
@@ -200,8 +198,7 @@ def _scan_en(text: str) -> list[Amount]:
 def _scan_cn(text: str) -> list[Amount]:
     out: list[Amount] = []
     pos = 0
-    for anchor in CN_ANCHOR_RE.finditer(text):
-        at = anchor.start()
+    for at in char_positions(text, CN_ANCHORS):
         if at < pos:
             continue  # "元人民币": the 币 belongs to the amount just read
         start = max(pos, at - _CN_WINDOW)

@@ -206,5 +206,5 @@ FROM_RE = re.compile(r"\bfrom\s+$", re.I)
 # Every Chinese currency word contains one of these characters. They are rare,
 # so the Chinese pattern is only tried in a short window before each one;
 # scanning from every numeral (一 is everywhere) would cost far more.
-CN_ANCHOR_RE = re.compile(r"[元币金镑]")
+CN_ANCHORS = "元币金镑"
 CN_NUMERALS = frozenset("0123456789.,零〇一二两三四五六七八九十百千万亿")

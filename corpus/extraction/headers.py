@@ -463,27 +463,42 @@ def _language(sample: str) -> str:
     return tag if count else "und"
 
 
+# The characters the tail's labels can start with: a line starting with
+# none of them is spared the patterns. The patterns ignore case, and to them
+# "ſ" is an "s" (no other letter here has a non-ASCII double).
+_HEADING_FIRST = frozenset("aAwW作记")
+# Only the role and Chinese branches of _LABEL_RE count in the tail.
+_ROLE_FIRST = frozenset("aArRsSſpPeE来作记责编出文")
+_DATE_LABEL_FIRST = frozenset("dDpPuUlLrR发更时日")
+
+
 def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
     """Author, publisher and labelled date from the last lines of a page."""
     author = publisher = ""
     date = None
     values = [line for line in lines if line]
     for i, line in enumerate(values):
-        if _TAIL_AUTHOR_HEADING_RE.match(line):
+        first = line[0]
+        if first in _HEADING_FIRST and _TAIL_AUTHOR_HEADING_RE.match(line):
             following = values[i + 1 : i + 3]
             if following and _looks_like_name(following[0]):
                 author = author or _clean_author(following[0])
                 if len(following) > 1 and _looks_like_name(following[1]):
                     publisher = publisher or _clean_publisher(following[1])
             continue
-        lm = _LABEL_RE.match(line)
+        lm = _LABEL_RE.match(line) if first in _ROLE_FIRST else None
         if lm is not None and (lm["role"] or lm["cn"]):
             role = (lm["role"] or lm["cn"]).lower()
             if role in _AUTHOR_ROLES:
                 author = author or _clean_author(lm["value"])
             elif role in _PUBLISHER_ROLES:
                 publisher = publisher or _clean_publisher(lm["value"])
-        if date is None and _DATE_LABEL_RE.match(line) and len(line) <= 80:
+        if (
+            date is None
+            and len(line) <= 80
+            and first in _DATE_LABEL_FIRST
+            and _DATE_LABEL_RE.match(line)
+        ):
             found = _find_date(line)
             date = found[0] if found else None
     return author, publisher, date
@@ -501,19 +516,12 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
     head_raw = text.split("\n", HEAD_LINES)[:HEAD_LINES]
     tail_raw = text.rsplit("\n", TAIL_LINES)[-TAIL_LINES:]
 
-    lines: list[str] = []  # stripped head lines, bullets removed
+    # Stripped head lines, bullets removed; read as the loop below reaches
+    # them, which stops after a few body paragraphs: no later line is used.
+    lines: list[str] = []
     bullets: list[bool] = []
     offsets: list[int] = []
     offset = 0
-    for raw in head_raw:
-        offsets.append(offset)
-        offset += len(raw) + 1
-        clean = raw.strip()
-        if len(clean) <= 200:  # only short lines can be header lines
-            clean = _halfwidth(clean)
-        bullet = _BULLET_RE.match(clean)
-        bullets.append(bullet is not None)
-        lines.append(clean[bullet.end() :].strip() if bullet else clean)
 
     date: datetime.date | None = None
     yearless: tuple[int, int] | None = None  # a dateline's month and day
@@ -521,7 +529,19 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
     meta_at: list[int] = []
     glued_titles: list[str] = []
     body_at: list[int] = []
-    for i, line in enumerate(lines):
+    # Dated bullet lines, whose neighbours may name the author.
+    dated_bullets: list[int] = []
+    for i, raw in enumerate(head_raw):
+        offsets.append(offset)
+        offset += len(raw) + 1
+        line = raw.strip()
+        if len(line) <= 200:  # only short lines can be header lines
+            line = _halfwidth(line)
+        bullet = _BULLET_RE.match(line)
+        bullets.append(bullet is not None)
+        if bullet:
+            line = line[bullet.end() :].strip()
+        lines.append(line)
         if not line:
             continue
         if _is_body_paragraph(line):
@@ -545,7 +565,11 @@ def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:
         if meta.title:
             glued_titles.append(meta.title)
         if bullets[i] and meta.date is not None:
-            weak_author = weak_author or _bullet_author(lines, bullets, i)
+            dated_bullets.append(i)
+    # The loop has read the line after each of them (it stops on a body
+    # paragraph, never right after a header line, or at the last line).
+    for i in dated_bullets:
+        weak_author = weak_author or _bullet_author(lines, bullets, i)
 
     tail_author, tail_publisher, tail_date = _parse_tail(
         [line.strip() for line in tail_raw]

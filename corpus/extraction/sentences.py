@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from corpus.extraction.prechecks import char_positions
+
 __all__ = ["Sentence", "split_sentences"]
 
 
@@ -132,6 +134,10 @@ def _split_block(
         if match is None:
             continue
         resume = match.end()
+        if resume == end or text[resume:end].isspace():
+            # The block's last mark: ending here or not, the sentence ends
+            # with the block, so the abbreviation tests are not needed.
+            break
         mark = match.group(0)
         if mark[0] == "." and len(mark.rstrip("\"'”’)]")) == 1:
             if _is_abbreviation(text, at):
@@ -144,18 +150,6 @@ def _split_block(
         position = resume
     if position < end:
         _emit(text, position, end, out)
-
-
-def _mark_positions(text: str) -> list[int]:
-    """Offsets of every terminal mark, found with str.find (a C loop)."""
-    positions: list[int] = []
-    for mark in _MARKS:
-        at = text.find(mark)
-        while at >= 0:
-            positions.append(at)
-            at = text.find(mark, at + 1)
-    positions.sort()
-    return positions
 
 
 def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
@@ -171,7 +165,7 @@ def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text` in order; `text[s.start:s.end] == s.text` always."""
     out: list[Sentence] = []
-    marks = _mark_positions(text)
+    marks = char_positions(text, _MARKS)
     block_start = 0
     # Every line break ends a block: news pages put headlines, bylines and
     # paragraphs on lines of their own, and no sentence spans two paragraphs.
