@@ -337,3 +337,81 @@ def test_texts_whose_lowercasing_moves_offsets_are_tokenised_whole(
     candidates = timex_en.candidates(Ctx(text, ANCHOR))
     assert candidates == unpruned(text)
     assert last_date in {text[cand.start : cand.end] for cand in candidates}
+
+
+def _first_chars(items) -> tuple[set[str] | None, bool]:
+    """The characters a parsed pattern's match can start with (None: any),
+    and whether it can match the empty string."""
+    from re import _constants as c
+
+    chars: set[str] = set()
+    for op, arg in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero-width
+        if op is c.LITERAL:
+            found, empty = {chr(arg)}, False
+        elif op is c.IN:
+            found, empty = set(), False
+            for kind, value in arg:
+                if kind is c.LITERAL:
+                    found.add(chr(value))
+                elif kind is c.RANGE and value[1] - value[0] < 1000:
+                    found |= {chr(x) for x in range(value[0], value[1] + 1)}
+                else:
+                    return None, False
+        elif op is c.BRANCH:
+            found, empty = set(), False
+            for branch in arg[1]:
+                first, can_be_empty = _first_chars(branch)
+                if first is None:
+                    return None, False
+                found |= first
+                empty = empty or can_be_empty
+        elif op is c.SUBPATTERN:
+            found, empty = _first_chars(arg[3])
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            found, empty = _first_chars(arg[2])
+            empty = empty or arg[0] == 0
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        chars |= found
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _starts(pattern: re.Pattern, *, groups: tuple[str, ...] = ()) -> set[str]:
+    """Every character `pattern` can match first, with its case-insensitive
+    doubles as the regex engine has them ("ſ" for "s", "K" for "k"); with
+    `groups`, only through the branches that open with those named groups."""
+    from re import _parser
+
+    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+    if groups:  # the branch of alternatives at the top, each a named group
+        wanted = {pattern.groupindex[name] for name in groups}
+        at = next(i for i, (op, _) in enumerate(parsed) if op is _parser.BRANCH)
+        branches = [b for b in parsed[at][1][1] if b[0][1][0] in wanted]
+        assert len(branches) == len(groups)
+        parsed[at] = (_parser.BRANCH, (None, branches))
+    chars, _ = _first_chars(parsed)
+    assert chars is not None, pattern.pattern
+    listed = "".join(map(re.escape, sorted(chars)))
+    klass = re.compile(f"[{listed}]", pattern.flags)
+    return {chr(x) for x in range(0x10000) if klass.fullmatch(chr(x))}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "groups", "precheck"),
+    [
+        (headers._TAIL_AUTHOR_HEADING_RE, (), headers._HEADING_FIRST),
+        (headers._LABEL_RE, ("role", "cn"), headers._ROLE_FIRST),
+        (headers._DATE_LABEL_RE, (), headers._DATE_LABEL_FIRST),
+    ],
+    ids=["author heading", "label role", "date label"],
+)
+def test_the_header_tails_first_characters_cover_their_patterns(
+    pattern, groups, precheck
+) -> None:
+    assert _starts(pattern, groups=groups) <= precheck
