@@ -280,25 +280,32 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
     params = [*pks, *MATCHABLE_STATUSES, *pks, *pks, *pks]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = sorted(cursor.fetchall(), key=lambda row: row[:3])
+        rows = cursor.fetchall()
     value = _decimal_reader(db)
-    texts: dict[int, list[str]] = {}
-    amounts: dict[int, set] = defaultdict(set)
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for part, pk, _, text, number, code in rows:
+    titles: dict[int, str] = {}
+    # By event, with each row's id to put them in its order below (most
+    # events have one citation and no amount: no sort of all the rows).
+    quotes: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    amounts: dict[int, list[tuple]] = defaultdict(list)
+    names: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for part, pk, key, text, number, code in rows:
         if part == 0:
-            texts[pk] = [text]
-        elif pk not in texts:
-            continue  # not matchable
+            titles[pk] = text
         elif part == 1:
-            texts[pk].append(text)
+            quotes[pk].append((key, text))
         elif part == 2:
-            amounts[pk].add((value(number).normalize(), code))
+            amounts[pk].append((number, code))
         else:
-            names[pk].append((text, code))
+            names[pk].append((key, text, code))
     found: dict[int, Facts | None] = dict.fromkeys(pks)
-    for pk, raw in texts.items():
-        found[pk] = Facts(raw, amounts.get(pk, ()), names.get(pk, ()))
+    for pk, title in titles.items():  # the others are not matchable
+        raw = [title]
+        if cited := quotes.get(pk):
+            cited.sort()
+            raw += [quote for _, quote in cited]
+        stated = [(value(n).normalize(), code) for n, code in amounts.get(pk, ())]
+        mentions = [(name, kind) for _, name, kind in sorted(names.get(pk, ()))]
+        found[pk] = Facts(raw, stated, mentions)
     return found
 
 
