@@ -10,9 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from corpus.models import Document, IngestRun
-from timeline.models import Citation, Event, EventEntity
+from timeline.models import Citation, Entity, Event, EventEntity
 from timeline.selectors import review_queue
 from timeline.services import ingest
 from timeline.services.loading import event_fingerprint
@@ -134,6 +135,27 @@ def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
         report = ingest.documents_ingest(paths=[article])
 
     assert report.events_created == 2
+
+
+def test_a_run_reads_each_kinds_entity_aliases_once(tmp_path):
+    first = tmp_path / "shenzhen.txt"
+    first.write_text(ARTICLE, encoding="utf-8")
+    second = tmp_path / "beijing.txt"
+    second.write_text(
+        ARTICLE.replace("Shenzhen", "Beijing").replace("$800", "$300"), encoding="utf-8"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        ingest.documents_ingest(paths=[first, second])
+
+    names = {e.name for e in Entity.objects.all()}
+    assert {"Shenzhen", "Beijing"} <= names
+    aliases = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "timeline_entity"' in q["sql"] and '"kind" IN' in q["sql"]
+    ]
+    assert len(aliases) == 1
 
 
 def cache_size() -> int:
