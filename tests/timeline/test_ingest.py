@@ -1,5 +1,6 @@
 """The extract, ingest and tag_dates commands: reading new articles into the queue."""
 
+import gc
 import json
 import sqlite3
 import threading
@@ -156,6 +157,28 @@ def test_a_run_reads_each_kinds_entity_aliases_once(tmp_path):
         if 'FROM "timeline_entity"' in q["sql"] and '"kind" IN' in q["sql"]
     ]
     assert len(aliases) == 1
+
+
+def test_a_run_leaves_the_heap_before_it_out_of_full_collections(article):
+    during = []
+
+    ingest.documents_ingest(
+        paths=[article], on_progress=lambda *_: during.append(gc.get_freeze_count())
+    )
+
+    assert during[0] > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_run_leaves_objects_frozen_by_others_as_they_are(article):
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        ingest.documents_ingest(paths=[article])
+        # Still frozen (less what was freed), and nothing the run made.
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
 
 
 def cache_size() -> int:
