@@ -98,3 +98,25 @@ def test_a_forgetting_cache_looks_names_up_again():
 
     (entity,) = cache.get_many([("Shenzhen", "place")], reason="t")
     assert Entity.objects.filter(pk=entity.pk).exists()
+
+
+def test_the_cache_reads_each_kinds_aliases_once_per_run(django_assert_num_queries):
+    renamed = EntityFactory(name="Jiangsu Hengrui", kind="company", aliases=["Hengrui"])
+    cache = EntityCache()
+    cache.get_many([("Alpha Bio", "company")], reason="t")  # reads the companies'
+
+    # The names, the free slugs, the row and its history: no aliases again.
+    with django_assert_num_queries(4):
+        assert cache.get_many([("Beta Bio", "company")], reason="t")[0].pk
+    with django_assert_num_queries(1):  # the name only: "Hengrui" is an alias
+        assert cache.get_many([("Hengrui", "company")], reason="t") == [renamed]
+
+
+def test_a_forgetting_cache_reads_the_aliases_again():
+    cache = EntityCache()
+    cache.get_many([("Alpha Bio", "company")], reason="t")
+    renamed = EntityFactory(name="Jiangsu Hengrui", kind="company", aliases=["Hengrui"])
+
+    cache.forget()
+
+    assert cache.get_many([("Hengrui", "company")], reason="t") == [renamed]

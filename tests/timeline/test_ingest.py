@@ -1,5 +1,6 @@
 """The extract, ingest and tag_dates commands: reading new articles into the queue."""
 
+import gc
 import json
 import sqlite3
 import threading
@@ -10,9 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from corpus.models import Document, IngestRun
-from timeline.models import Citation, Event, EventEntity
+from timeline.models import Citation, Entity, Event, EventEntity
 from timeline.selectors import review_queue
 from timeline.services import ingest
 from timeline.services.loading import event_fingerprint
@@ -134,6 +136,49 @@ def test_ingest_writes_an_article_in_a_bounded_number_of_statements(
         report = ingest.documents_ingest(paths=[article])
 
     assert report.events_created == 2
+
+
+def test_a_run_reads_each_kinds_entity_aliases_once(tmp_path):
+    first = tmp_path / "shenzhen.txt"
+    first.write_text(ARTICLE, encoding="utf-8")
+    second = tmp_path / "beijing.txt"
+    second.write_text(
+        ARTICLE.replace("Shenzhen", "Beijing").replace("$800", "$300"), encoding="utf-8"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        ingest.documents_ingest(paths=[first, second])
+
+    names = {e.name for e in Entity.objects.all()}
+    assert {"Shenzhen", "Beijing"} <= names
+    aliases = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "timeline_entity"' in q["sql"] and '"kind" IN' in q["sql"]
+    ]
+    assert len(aliases) == 1
+
+
+def test_a_run_leaves_the_heap_before_it_out_of_full_collections(article):
+    during = []
+
+    ingest.documents_ingest(
+        paths=[article], on_progress=lambda *_: during.append(gc.get_freeze_count())
+    )
+
+    assert during[0] > 0
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_run_leaves_objects_frozen_by_others_as_they_are(article):
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        ingest.documents_ingest(paths=[article])
+        # Still frozen (less what was freed), and nothing the run made.
+        assert 0 < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
 
 
 def cache_size() -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,11 +36,20 @@ def entities_get_or_create(
     )
 
 
+def _aliased(kinds: set[str]) -> Iterable[Entity]:
+    """The entities of `kinds` that have aliases, in name order."""
+    return Entity.objects.filter(kind__in=kinds).exclude(aliases=[])
+
+
 def _entities_get_or_create(
-    ordered: list[tuple[str, str]], *, reason: str
+    ordered: list[tuple[str, str]],
+    *,
+    reason: str,
+    aliased: Callable[[set[str]], Iterable[Entity]] = _aliased,
 ) -> dict[tuple[str, str], Entity]:
     """`entities_get_or_create` of distinct, stripped pairs; the missing ones
-    are created (and given slugs) in the order given."""
+    are created (and given slugs) in the order given. `aliased` gives the
+    entities with aliases of some kinds (each kind's in name order)."""
     wanted = set(ordered)
     found: dict[tuple[str, str], Entity] = {}
     for entity in Entity.objects.filter(name__in={name for name, _ in wanted}):
@@ -48,8 +57,8 @@ def _entities_get_or_create(
             found[entity.name, entity.kind] = entity
     missing = wanted - found.keys()
     if missing:
-        aliased = Entity.objects.filter(kind__in={kind for _, kind in missing})
-        for candidate in aliased.exclude(aliases=[]):
+        # An alias names one entity of its kind: the first in name order.
+        for candidate in aliased({kind for _, kind in missing}):
             for alias in candidate.aliases or []:
                 if (alias, candidate.kind) in missing:
                     found.setdefault((alias, candidate.kind), candidate)
@@ -74,10 +83,13 @@ def _entities_get_or_create(
 
 class EntityCache:
     """`entities_get_or_create` for a run of many mentions (an ingest run):
-    each (name, kind) is looked up once per run."""
+    each (name, kind) is looked up once per run, and so are the aliases of
+    each kind (the entities a run makes have none)."""
 
     def __init__(self) -> None:
         self._found: dict[tuple[str, str], Entity] = {}
+        # Kind -> its entities with aliases, in name order.
+        self._aliased: dict[str, list[Entity]] = {}
 
     def get_many(
         self, wanted: Iterable[tuple[str, str]], *, reason: str
@@ -99,12 +111,24 @@ class EntityCache:
             ordered += missing
             seen.update(missing)
         if ordered:
-            self._found.update(_entities_get_or_create(ordered, reason=reason))
+            self._found.update(
+                _entities_get_or_create(ordered, reason=reason, aliased=self._aliases)
+            )
         return [[self._found[key] for key in group] for group in keys]
+
+    def _aliases(self, kinds: set[str]) -> list[Entity]:
+        """`_aliased`, each kind read once."""
+        if unread := kinds - self._aliased.keys():
+            for kind in unread:
+                self._aliased[kind] = []
+            for entity in _aliased(unread):
+                self._aliased[entity.kind].append(entity)
+        return [entity for kind in sorted(kinds) for entity in self._aliased[kind]]
 
     def forget(self) -> None:
         """Look everything up again (the rows made so far were rolled back)."""
         self._found.clear()
+        self._aliased.clear()
 
 
 def entity_merge(*, survivor: Entity, others: Iterable[Entity], user: Any) -> Entity:

@@ -10,12 +10,13 @@ historical instances and insert compiler cost more than the rows themselves.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from simple_history.utils import (
     bulk_create_with_history,
@@ -114,12 +115,26 @@ def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
         cursor.executemany(f"{insert} VALUES {row_sql}", values)
 
 
+# Each connection's insert plans, by model: an ingest run writes some ten
+# batches per article, and building a plan cost more than its history rows.
+_plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _insert_plan(
     model: type[models.Model],
 ) -> tuple[list[models.Field], str, str, Callable[[list[Any]], list[Any]]]:
     """Every concrete field but the auto-numbered key, the INSERT naming their
     columns, one row's placeholders, and what makes a row of their values
-    database parameters (in place)."""
+    database parameters (in place); made once per connection and model."""
+    plans = _plans.setdefault(connections[DEFAULT_DB_ALIAS], {})
+    if (plan := plans.get(model)) is None:
+        plan = plans[model] = _new_insert_plan(model)
+    return plan
+
+
+def _new_insert_plan(
+    model: type[models.Model],
+) -> tuple[list[models.Field], str, str, Callable[[list[Any]], list[Any]]]:
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
     quote = connection.ops.quote_name
     insert = (
@@ -141,7 +156,8 @@ def _preparer(model_field: models.Field) -> Callable[[Any], Any] | None:
     """How a value becomes a database parameter: as is for text, numbers and
     booleans; through the backend's adapters for dates, times, decimals and
     JSON (SQLite stores them as text), as the fields' get_db_prep_save would.
-    Remembers the last value: a batch shares its timestamps."""
+    Remembers the last value (a batch shares its timestamps), and holds on to
+    it, so that no other object can take its id."""
     ops = connection.ops
     if isinstance(model_field, models.DateTimeField):
         adapt = ops.adapt_datetimefield_value

@@ -84,6 +84,8 @@ class Matcher:
         # Event id -> facts, or None for an event no candidate may match
         # (merged away or rejected).
         self._facts: dict[int, Facts | None] = {}
+        # The statement reading n pools, by n.
+        self._sql: dict[int, str] = {}
 
     def forget(self) -> None:
         self._longest = None
@@ -106,44 +108,30 @@ class Matcher:
         `facts`.
         """
         db = connections[self.using]
-        q = db.ops.quote_name
-        table = q(Event._meta.db_table)
-        lower_, upper_ = q("date_lower"), q("date_upper")
-        # SQLite's driver would make a date of each of the ~500 dates of an
-        # article's pools (a tenth of the check): read as the text stored,
-        # they sort alike, and `_as_date` reads the few that are compared.
-        dates = "CAST(%s AS TEXT)" if db.vendor == "sqlite" else "%s"
         distinct = list(dict.fromkeys(wanted))
         found: dict[tuple, list[int]] = {key: [] for key in distinct}
+        adapt = db.ops.adapt_datefield_value
+        open_upper = adapt(OPEN_UPPER)
         for start in range(0, len(distinct), POOLS_PER_STATEMENT):
             chunk = distinct[start : start + POOLS_PER_STATEMENT]
-            parts, params = [], []
-            for number, (kind_id, lower, upper) in enumerate(chunk):
-                for arm, precision in enumerate(PRECISIONS):
-                    # The dates come from the index too: no row is read.
-                    parts.append(
-                        f"SELECT {number} AS {q('pool')}, {arm} AS {q('arm')}, "
-                        f"{q('id')}, {dates % lower_}, {dates % upper_} "
-                        f"FROM (SELECT {q('id')}, {lower_}, {upper_} "
-                        f"FROM {table} "
-                        f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
-                        f"AND {lower_} >= %s AND {lower_} <= %s "
-                        f"AND {upper_} >= %s AND {upper_} < %s "
-                        f"ORDER BY {lower_} DESC LIMIT {ARM_SIZE}) "
-                        f"AS {q(f'arm_{number}_{precision}')}"
-                    )
+            params = []
+            for kind_id, lower, upper in chunk:
+                upper_, lower_ = adapt(upper), adapt(lower)
+                for precision in PRECISIONS:
                     floor = self._floor(precision, lower)
                     params += [
                         kind_id,
                         precision,
-                        *(
-                            db.ops.adapt_datefield_value(d)
-                            for d in (floor, upper, lower)
-                        ),
-                        db.ops.adapt_datefield_value(OPEN_UPPER),
+                        adapt(floor),
+                        upper_,
+                        lower_,
+                        open_upper,
                     ]
+            sql = self._sql.get(len(chunk))
+            if sql is None:
+                sql = self._sql[len(chunk)] = _pools_sql(db, len(chunk))
             with db.cursor() as cursor:
-                cursor.execute(" UNION ALL ".join(parts), params)
+                cursor.execute(sql, params)
                 rows = cursor.fetchall()
             arms: dict[tuple, list] = defaultdict(list)
             for number, arm, pk, lower, upper in rows:
@@ -233,6 +221,35 @@ class Matcher:
         return best
 
 
+def _pools_sql(db, size: int) -> str:
+    """`Matcher.pools`'s statement for `size` pools: a UNION ALL of one range
+    scan per pool and precision, each with six parameters (kind, precision,
+    earliest start, upper, lower, the open upper bound)."""
+    q = db.ops.quote_name
+    table = q(Event._meta.db_table)
+    lower_, upper_ = q("date_lower"), q("date_upper")
+    # SQLite's driver would make a date of each of the ~500 dates of an
+    # article's pools (a tenth of the check): read as the text stored,
+    # they sort alike, and `_as_date` reads the few that are compared.
+    dates = "CAST(%s AS TEXT)" if db.vendor == "sqlite" else "%s"
+    parts = []
+    for number in range(size):
+        for arm, precision in enumerate(PRECISIONS):
+            # The dates come from the index too: no row is read.
+            parts.append(
+                f"SELECT {number} AS {q('pool')}, {arm} AS {q('arm')}, "
+                f"{q('id')}, {dates % lower_}, {dates % upper_} "
+                f"FROM (SELECT {q('id')}, {lower_}, {upper_} "
+                f"FROM {table} "
+                f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
+                f"AND {lower_} >= %s AND {lower_} <= %s "
+                f"AND {upper_} >= %s AND {upper_} < %s "
+                f"ORDER BY {lower_} DESC LIMIT {ARM_SIZE}) "
+                f"AS {q(f'arm_{number}_{precision}')}"
+            )
+    return " UNION ALL ".join(parts)
+
+
 def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
     """The Facts of each event, None for those no candidate may match: one
     statement for the titles, quotes, amounts and entities (raw SQL: the ORM
@@ -263,25 +280,32 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
     params = [*pks, *MATCHABLE_STATUSES, *pks, *pks, *pks]
     with db.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = sorted(cursor.fetchall(), key=lambda row: row[:3])
+        rows = cursor.fetchall()
     value = _decimal_reader(db)
-    texts: dict[int, list[str]] = {}
-    amounts: dict[int, set] = defaultdict(set)
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for part, pk, _, text, number, code in rows:
+    titles: dict[int, str] = {}
+    # By event, with each row's id to put them in its order below (most
+    # events have one citation and no amount: no sort of all the rows).
+    quotes: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    amounts: dict[int, list[tuple]] = defaultdict(list)
+    names: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for part, pk, key, text, number, code in rows:
         if part == 0:
-            texts[pk] = [text]
-        elif pk not in texts:
-            continue  # not matchable
+            titles[pk] = text
         elif part == 1:
-            texts[pk].append(text)
+            quotes[pk].append((key, text))
         elif part == 2:
-            amounts[pk].add((value(number).normalize(), code))
+            amounts[pk].append((number, code))
         else:
-            names[pk].append((text, code))
+            names[pk].append((key, text, code))
     found: dict[int, Facts | None] = dict.fromkeys(pks)
-    for pk, raw in texts.items():
-        found[pk] = Facts(raw, amounts.get(pk, ()), names.get(pk, ()))
+    for pk, title in titles.items():  # the others are not matchable
+        raw = [title]
+        if cited := quotes.get(pk):
+            cited.sort()
+            raw += [quote for _, quote in cited]
+        stated = [(value(n).normalize(), code) for n, code in amounts.get(pk, ())]
+        mentions = [(name, kind) for _, name, kind in sorted(names.get(pk, ()))]
+        found[pk] = Facts(raw, stated, mentions)
     return found
 
 

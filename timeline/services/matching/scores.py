@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
@@ -64,6 +63,7 @@ class Facts:
         mentions: Iterable[tuple[str, str]],
     ) -> None:
         self.raw = texts
+        self._texts: tuple[tuple[str, bool], ...] | None = None
         self.amounts = frozenset(amounts)
         self.mentions = list(mentions)
         self.actors: frozenset[str] = NOTHING
@@ -72,15 +72,19 @@ class Facts:
             entities = _entities(self.mentions)
             self.actors, self.others = entities["actors"], entities["others"]
 
-    @cached_property
+    @property
     def texts(self) -> tuple[tuple[str, bool], ...]:
         """(normalised text, whether it is Chinese), empty ones left out: only
-        for events that the amounts and actors did not tell apart already."""
-        found = []
-        for text in self.raw:  # a loop: the generators cost more than the work
-            if normalised := normalise(text):
-                found.append((normalised, is_chinese(normalised)))
-        return tuple(found)
+        for events that the amounts and actors did not tell apart already.
+        Kept once made (not a cached_property: its lock cost more than
+        normalising the short texts)."""
+        if (found := self._texts) is None:
+            texts = []
+            for text in self.raw:  # a loop: the generators cost more than the work
+                if normalised := normalise(text):
+                    texts.append((normalised, is_chinese(normalised)))
+            found = self._texts = tuple(texts)
+        return found
 
     def with_text(self, text: str) -> Facts:
         """These facts and one more text (a quote cited since they were read)."""
@@ -235,30 +239,44 @@ def wordings(candidate: Facts, events: list[tuple[Facts, float]]) -> list[float]
     `text_similarity(a, b, chinese, needed)` of the candidate's texts and the
     event's, each text scored against all the events' in one rapidfuzz call."""
     best = [0.0] * len(events)
-    by_needed: dict[float, list[tuple[int, str, bool]]] = defaultdict(list)
+    # needed -> the event numbers and texts of the alphabetic texts, then of
+    # the Chinese ones (without spaces): made once for the candidate's texts.
+    by_needed: dict[float, tuple[list, list, list, list]] = {}
     for number, (facts, needed) in enumerate(events):
-        by_needed[needed] += [(number, text, zh) for text, zh in facts.texts]
-    for needed, texts in by_needed.items():
+        if (group := by_needed.get(needed)) is None:
+            group = by_needed[needed] = ([], [], [], [])
+        for text, zh in facts.texts:
+            if zh:
+                group[2].append(number)
+                group[3].append(text.replace(" ", ""))
+            else:
+                group[0].append(number)
+                group[1].append(text)
+    for needed, (word_numbers, words, zh_numbers, zh_texts) in by_needed.items():
+        squeezed = None  # the alphabetic texts without spaces, if wanted
         for a, a_zh in candidate.texts:
-            chinese = [(n, b.replace(" ", "")) for n, b, b_zh in texts if a_zh or b_zh]
+            numbers, chinese = zh_numbers, zh_texts
+            if a_zh:  # then every text is compared as Chinese
+                if squeezed is None:
+                    squeezed = [b.replace(" ", "") for b in words]
+                numbers, chinese = zh_numbers + word_numbers, zh_texts + squeezed
             if chinese:
                 found = process.extract(
                     a.replace(" ", ""),
-                    [b for _, b in chinese],
+                    chinese,
                     scorer=fuzz.ratio,
                     score_cutoff=max(0.0, needed) * 100,
                     limit=None,
                 )
                 for _, ratio, index in found:
-                    number = chinese[index][0]
+                    number = numbers[index]
                     best[number] = max(best[number], ratio / 100)
-            words = [(n, b) for n, b, b_zh in texts if not (a_zh or b_zh)]
-            if words:
+            if words and not a_zh:
                 # As text_similarity: set ratio first, sort ratio for the rest.
                 cutoff = max(0.0, 2 * needed - 1) * 100
                 found = process.extract(
                     a,
-                    [b for _, b in words],
+                    words,
                     scorer=fuzz.token_set_ratio,
                     score_cutoff=cutoff,
                     limit=None,
@@ -268,7 +286,7 @@ def wordings(candidate: Facts, events: list[tuple[Facts, float]]) -> list[float]
                         a, b, score_cutoff=cutoff
                     )
                     if by_order:
-                        number = words[index][0]
+                        number = word_numbers[index]
                         best[number] = max(best[number], (by_set + by_order) / 200)
     return best
 
