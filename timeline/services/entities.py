@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 
 from corpus.slugs import unique_slugs
+from corpus.statements import rows_chunked
 from timeline.models import Entity
 from timeline.services.history import rows_create_with_history
 from timeline.services.revisions import catalog_change_check
@@ -41,6 +42,47 @@ def _aliased(kinds: set[str]) -> Iterable[Entity]:
     return Entity.objects.filter(kind__in=kinds).exclude(aliases=[])
 
 
+def _named(names: list[str]) -> list[Entity]:
+    """`Entity.objects.filter(name__in=names)`, in raw statements of
+    up to `IN_STATEMENT` names (the ORM's query building cost more than the look-up,
+    once per ingested article with names)."""
+    db = connections[Entity._default_manager.db]
+    q = db.ops.quote_name
+    fields = Entity._meta.concrete_fields
+    columns = ", ".join(q(f.column) for f in fields)
+    table, name = q(Entity._meta.db_table), q(Entity._meta.get_field("name").column)
+    read = _row_reader(db, Entity)
+    attnames = [f.attname for f in fields]
+    rows = rows_chunked(
+        db,
+        lambda n: (
+            f"SELECT {columns} FROM {table} WHERE {name} IN ({', '.join(['%s'] * n)})"
+        ),
+        names,
+    )
+    return [Entity.from_db(db.alias, attnames, read(row)) for row in rows]
+
+
+def _row_reader(db, model: type) -> Callable[[tuple], list]:
+    """What the ORM makes of a row of `model`'s concrete fields, as a function
+    (the backend's and the fields' converters: JSON, for one)."""
+    converting = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = db.ops.get_db_converters(column) + field.get_db_converters(db)
+        if converters:
+            converting.append((i, column, converters))
+
+    def read(row: tuple) -> list:
+        values = list(row)
+        for i, column, converters in converting:
+            for convert in converters:
+                values[i] = convert(values[i], column, db)
+        return values
+
+    return read
+
+
 def _entities_get_or_create(
     ordered: list[tuple[str, str]],
     *,
@@ -52,7 +94,7 @@ def _entities_get_or_create(
     entities with aliases of some kinds (each kind's in name order)."""
     wanted = set(ordered)
     found: dict[tuple[str, str], Entity] = {}
-    for entity in Entity.objects.filter(name__in={name for name, _ in wanted}):
+    for entity in _named(sorted({name for name, _ in wanted})):
         if (entity.name, entity.kind) in wanted:
             found[entity.name, entity.kind] = entity
     missing = wanted - found.keys()
