@@ -66,6 +66,7 @@ def _rows_create(objs: list, model: type[models.Model]) -> list:
         rows.append(prepare([field.pre_save(obj, True) for field in fields]))
     returning, _ = connection.ops.return_insert_columns([model._meta.pk])
     size = max(connection.ops.bulk_batch_size(fields, objs), 1)
+    alias = connection.alias  # not through the proxy for each row
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             batch = rows[start : start + size]
@@ -77,7 +78,7 @@ def _rows_create(objs: list, model: type[models.Model]) -> list:
             for obj, (key,) in zip(objs[start : start + size], keys, strict=True):
                 obj.pk = key
                 obj._state.adding = False
-                obj._state.db = connection.alias
+                obj._state.db = alias
     return objs
 
 

@@ -203,14 +203,18 @@ class Matcher:
         (`match_score`), with at least `MATCH_THRESHOLD`; of equal scores, the
         last in the events' order (date_lower, date_upper, id)."""
         self.facts(pool)
-        stated = []
-        for pk in sorted(set(pool), key=lambda pk: (self._dates[pk], pk)):
-            event = self._facts[pk]
-            score = None if event is None else stated_score(candidate, event)
-            if score is not None and wording_needed(score) <= 1:
+        dates, facts = self._dates, self._facts
+        stated, needs = [], []
+        # Sorted by (dates, id) pairs, not by a key function (a call each).
+        for _, pk in sorted([(dates[pk], pk) for pk in set(pool)]):
+            if (event := facts[pk]) is None:
+                continue
+            score = stated_score(candidate, event)
+            if score is not None and (needed := wording_needed(score)) <= 1:
                 stated.append((pk, event, score))
+                needs.append((event, needed))
         # The wordings of all of them together (the dearest part).
-        found = wordings(candidate, [(e, wording_needed(s)) for _, e, s in stated])
+        found = wordings(candidate, needs)
         best, best_score = None, MATCH_THRESHOLD
         for (pk, event, score), wording in zip(stated, found, strict=True):
             if min(score + TEXT_WEIGHT * wording, 1.0) < MATCH_THRESHOLD:
@@ -303,8 +307,11 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
         if cited := quotes.get(pk):
             cited.sort()
             raw += [quote for _, quote in cited]
-        stated = [(value(n).normalize(), code) for n, code in amounts.get(pk, ())]
-        mentions = [(name, kind) for _, name, kind in sorted(names.get(pk, ()))]
+        stated = mentions = ()  # most events state neither
+        if pk in amounts:
+            stated = [(value(n).normalize(), code) for n, code in amounts[pk]]
+        if pk in names:
+            mentions = [(name, kind) for _, name, kind in sorted(names[pk])]
         found[pk] = Facts(raw, stated, mentions)
     return found
 
