@@ -82,7 +82,10 @@ class Facts:
             texts = []
             for text in self.raw:  # a loop: the generators cost more than the work
                 if normalised := normalise(text):
-                    texts.append((normalised, is_chinese(normalised)))
+                    # Stripped and not empty: an ASCII one is not all spaces,
+                    # so not Chinese (`is_chinese`, without the call).
+                    zh = not normalised.isascii() and is_chinese(normalised)
+                    texts.append((normalised, zh))
             found = self._texts = tuple(texts)
         return found
 
