@@ -120,3 +120,39 @@ def test_a_forgetting_cache_reads_the_aliases_again():
     cache.forget()
 
     assert cache.get_many([("Hengrui", "company")], reason="t") == [renamed]
+
+
+def test_the_raw_look_ups_find_what_the_orm_finds(monkeypatch):
+    """The names' and slugs' statements (`_named`, `_slugs_starting`) give
+    the rows the ORM's `name__in` and `slug__startswith` give: LIKE's
+    wildcards in a slug are escaped, the aliases come back as lists, and a
+    statement takes at most `IN_STATEMENT` values."""
+    from django.db.models import Q
+
+    from corpus import slugs, statements
+    from timeline.services import entities
+
+    for name, slug in [
+        ("A_b", "a_b"),
+        ("Axb", "axb"),
+        ("A%c", "a-c"),
+        ("Acme", "acme"),
+        ("Acme 2", "acme-2"),
+    ]:
+        EntityFactory(name=name, slug=slug, kind="company", aliases=[name.upper()])
+    monkeypatch.setattr(statements, "IN_STATEMENT", 2)
+    bases = ["a_b", "acme", "a%", "zzz"]
+    orm = Q()
+    for base in bases:
+        orm |= Q(slug__startswith=base)
+
+    assert (
+        slugs._slugs_starting(Entity, bases)
+        == set(Entity.objects.filter(orm).values_list("slug", flat=True))
+        == {"a_b", "acme", "acme-2"}
+    )
+    names = ["A_b", "Acme", "Acme 2", "Nobody"]
+    found = sorted(entities._named(names), key=lambda e: e.pk)
+    assert found == list(Entity.objects.filter(name__in=names).order_by("pk"))
+    assert [e.aliases for e in found] == [["A_B"], ["ACME"], ["ACME 2"]]
+    assert all(not e._state.adding and e._state.db == "default" for e in found)
