@@ -336,10 +336,14 @@ def _alternation(words: list[str]) -> str:
 # with an ASCII digit (not the tail of one, nor of 'digits), or 'digits.
 _LOOKED_FOR = sorted(w for w in {*_TABLE, *_NEEDED_WORDS} if re.fullmatch("[a-z]+", w))
 _TOKEN_START = rf"((?:{_alternation(_LOOKED_FOR)})(?![A-Za-z])|(?<![\d'])[0-9]\d*|'\d+)"
+# The characters such a token starts with.
+_TOKEN_FIRST = "".join(sorted({w[0] for w in _LOOKED_FOR})) + "0-9'"
 # Searched from the character before the token: a non-letter is a cheap first
 # test the engine scans for; the token itself is only looked ahead at, so the
-# search goes on right after that character.
-_TRIGGER = re.compile(rf"[^A-Za-z](?={_TOKEN_START})")
+# search goes on right after that character. A class of the tokens' first
+# characters rejects most non-letters (spaces before "in" or "is", commas,
+# digits inside numbers) before the engine enters the alternation.
+_TRIGGER = re.compile(rf"[^A-Za-z](?=[{_TOKEN_FIRST}])(?={_TOKEN_START})")
 _TRIGGER_AT = re.compile(_TOKEN_START)
 _T_NUMBER = re.compile(r"T(?=[0-9]|'\d)")
 _NUMBER = re.compile(r"'\d+|\d+")

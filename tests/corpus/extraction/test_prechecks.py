@@ -402,6 +402,13 @@ def _starts(pattern: re.Pattern, *, groups: tuple[str, ...] = ()) -> set[str]:
     return {chr(x) for x in range(0x10000) if klass.fullmatch(chr(x))}
 
 
+def test_the_trigger_searchs_first_characters_cover_its_tokens() -> None:
+    # The class the search looks ahead at before the alternation of tokens.
+    first = re.compile(f"[{timex_en._TOKEN_FIRST}]")
+    starts = _starts(re.compile(timex_en._TOKEN_START))
+    assert starts == {chr(x) for x in range(0x10000) if first.fullmatch(chr(x))}
+
+
 @pytest.mark.parametrize(
     ("pattern", "groups", "precheck"),
     [
