@@ -86,14 +86,13 @@ def citation_count(by: str) -> Coalesce:
     A subquery rather than Count() over a join: it runs for the rows on the
     page only and keeps the changelist's COUNT free of a GROUP BY.
     """
-    counts = (
-        Citation.objects.filter(**{by: OuterRef("pk")})
-        .order_by()
-        .values(by)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    counts = _citations_of(by).values(by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts), 0)
+
+
+def _citations_of(by: str) -> QuerySet[Citation]:
+    """The citations whose `by` is the outer row, unordered."""
+    return Citation.objects.filter(**{by: OuterRef("pk")}).order_by()
 
 
 class _CountOf(Subquery):
@@ -107,8 +106,7 @@ def capped_citation_count(by: str, cap: int) -> _CountOf:
     """citation_count, but counting at most `cap` + 1 citations per row: a
     list of documents cited a hundred thousand times each (bench/admin.py)
     spent 25 ms of its 100 counting them. Show `cap` + 1 as "over `cap`"."""
-    citations = Citation.objects.filter(**{by: OuterRef("pk")}).order_by()
-    return _CountOf(citations.values("pk")[: cap + 1])
+    return _CountOf(_citations_of(by).values("pk")[: cap + 1])
 
 
 def with_source_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
