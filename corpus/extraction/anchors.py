@@ -43,6 +43,14 @@ _FIELD_ON_LINE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_LINE = 160
+# A short line that opens with a date label is the page's date field, every
+# date on it: " date 2024-03-05 Example Daily - Tuesday, March 5, 2024".
+_LABEL_OPENS_LINE = re.compile(
+    r"[\s|｜•·]*(?:date[d]?|release\s+date|published(?:\s+on)?|updated(?:\s+on)?"
+    r"|posted(?:\s+on)?|last\s+updated|发布时间|发布日期|發布日期|發布時間|更新时间"
+    r"|时间|時間|日期)\s*(?:[:：]|(?=\d))",
+    re.IGNORECASE,
+)
 
 # The last character a label, a clock time or an identifier can end in once
 # trailing white space (and a colon or separator) is stripped: a window that
@@ -52,7 +60,7 @@ _LABEL_ENDS = frozenset("ednEDN间期間")
 _IDENTIFIER_ENDS = frozenset("hbtdneorvHBTDNEORV.#")
 _IDENTIFIER_MARKS = frozenset("(:=#-")
 # "versus" and "vs" end in "s", which case-insensitive matching also reads in "ſ".
-_COMPARED_ENDS = frozenset("honfseHONFSE.\u017f与較较比于於起")
+_COMPARED_ENDS = frozenset("honfsetdrmHONFSETDRM.\u017f与較较比于於起")
 
 
 def _last_char(window: str) -> str:
@@ -103,6 +111,16 @@ _DATE_WORDS_TEXT = (
 _DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split())
 _WORD_BEFORE = re.compile(r"([A-Z][A-Za-z]+)\s\Z")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A report named after the year it covers, after "the", "its", "a", "the
+# company's": "the 2023 annual report", "its 2024 Drug Review Annual Report".
+_DOCUMENT_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w&'’-]*){0,6}?\s+(?:Annual\s+)?(?:Reports?|White\s+Papers?"
+    r"|Blue\s+Books?|Yearbooks?|Bulletins?)\b"
+    r"|\s+(?:annual\s+reports?|white\s+papers?|blue\s+books?|yearbooks?)\b"
+)
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|its|their|his|her|our|this|a|an)|\w['’]s)\s+\Z", re.IGNORECASE
+)
 # A year followed by an ordinal meeting or session: 2024年第六次临时会议.
 _ZH_ORDINAL_AFTER = re.compile(
     r"\s*(?:年度?)?\s*第[一二三四五六七八九十百\d]+[次届屆期]"
@@ -172,6 +190,9 @@ def is_furniture(timex: Timex, text: str) -> bool:
         return True
     if line_end - line_start > FURNITURE_LINE:
         return False
+    label = _LABEL_OPENS_LINE.match(text, line_start, line_end)
+    if label is not None and label.end() <= timex.start:
+        return True
     colon = text.find(":", line_start, line_end) >= 0
     return (colon or text.find("：", line_start, line_end) >= 0) and (
         _FIELD_ON_LINE.search(text, line_start, line_end) is not None
@@ -202,6 +223,11 @@ def is_in_name(timex: Timex, text: str) -> bool:
     word = _WORD_BEFORE.search(text, max(0, start - 30), start)
     if word and word[1].lower() not in _DATE_WORDS:
         return True
+    # "its 2024 Drug Review Annual Report": the year the report covers.
+    if _DOCUMENT_AFTER.match(text, end) and _DETERMINER_BEFORE.search(
+        text, max(0, start - 12), start
+    ):
+        return True
     return _in_quoted_name(text, start, end)
 
 
@@ -230,17 +256,25 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
 
 # The base a figure is compared with ("the 2010 level", "compared with 2019",
 # 与2019年相比, 较上年同期): its date is not the event's.
+# A percentage's base ("up 22% over 2017", "12 percent from last year") and
+# the figure of the same period ("than the same period in 2016", "compared
+# with that in the previous year") are comparisons too.
 _COMPARED_BEFORE = re.compile(
-    r"(?:\bcompared\s+(?:with|to)|\bthan(?:\s+(?:in|that\s+of))?|\bversus|\bvs\.?"
-    r"|\bfrom\s+the|与|較|较|比|相比于|相較於|相较于|比起)\s*(?:the\s+)?\Z",
+    r"(?:\bcompared\s+(?:with|to)|\bthan(?:\s+in)?|\bversus|\bvs\.?|\bfrom\s+the"
+    r"|(?:%|\bper\s*cent|\bpct|\bpoints?)\s*(?:from|over|on)"
+    r"|与|較|较|比|相比于|相較於|相较于|比起)"
+    r"(?:\s+(?:that|those)(?:\s+(?:of|in))?)?\s*(?:the\s+)?"
+    r"(?:same\s+period\s+(?:of\s+|in\s+)?)?\Z",
     re.IGNORECASE,
 )
+# How far before a date its comparison word may stand.
+_COMPARED_WINDOW = 40
 _LEVEL_AFTER = re.compile(r"\s+levels?\b|[\s'’s]*\s+(?:figure|level)s?\b")
 
 
 def is_comparison_base(timex: Timex, text: str) -> bool:
     """Whether the date only names the base a figure is compared with."""
-    before = text[max(0, timex.start - 20) : timex.start]
+    before = text[max(0, timex.start - _COMPARED_WINDOW) : timex.start]
     if _last_char(before) in _COMPARED_ENDS and _COMPARED_BEFORE.search(before):
         return True
     return before.endswith(("the ", "The ")) and (

@@ -35,6 +35,26 @@ NOT_EVENTS = [
         id="stored-date-prefix",
     ),
     pytest.param(
+        " date 2024-09-12 Example Wire - Thursday, September 12, 2024\n"
+        "Exhibitors from many provinces showed their newest imaging devices.",
+        id="every-date-on-a-date-field-line",
+    ),
+    pytest.param(
+        "Published: 12 September 2024 | Example Daily | Sept. 12, 2024\n"
+        "Exhibitors from many provinces showed their newest imaging devices.",
+        id="every-date-on-a-labelled-line",
+    ),
+    pytest.param(
+        "The commission published its 2023 Regional Hospital Quality Report to"
+        " help patients compare clinics.",
+        id="year-a-report-covers",
+    ),
+    pytest.param(
+        "Investors read the company's 2023 annual report closely for news of"
+        " new clinics.",
+        id="year-of-an-annual-report",
+    ),
+    pytest.param(
         "The province promotes the Healthy Region 2035 programme among its"
         " rural clinics and county hospitals.",
         id="year-in-programme-name",
@@ -78,6 +98,32 @@ COMPARISONS = [
         "与2019年相比,同类产品平均价格在本轮采购中下降了93%,节约费用明显。",
         [],
         id="zh-compared-with-year",
+    ),
+    pytest.param(
+        "In 2023, the clinic network treated 2.1 million patients, up 22% over 2022.",
+        ["2023"],
+        id="en-percentage-over-a-year",
+    ),
+    pytest.param(
+        "Hospital visits reached 8 million in the first half of 2024, 12 percent"
+        " more than the same period in 2023.",
+        ["2024-01/2024-06"],
+        id="en-than-the-same-period-in",
+    ),
+    pytest.param(
+        "Exports rose to 4.1 billion yuan in 2024, a rise of 9 percent from last year.",
+        ["2024"],
+        id="en-percentage-from-last-year",
+    ),
+    pytest.param(
+        "The growth rate reached 3.4% in 2024, higher than that in the previous year.",
+        ["2024"],
+        id="en-than-that-in-the-previous-year",
+    ),
+    pytest.param(
+        "Patient numbers grew 8 percent from 2019 to 2023, the survey found.",
+        ["2019/2023"],
+        id="en-a-range-after-a-percentage-is-no-base",
     ),
 ]
 
@@ -133,6 +179,20 @@ CONTEXT = [
         " records.",
         ["2024-05-31", "2024-05-31"],
         id="among-them-takes-the-date-of-the-sentence-before",
+    ),
+    pytest.param(
+        "From January to June, the regulator approved 21 new vaccines.\n"
+        "It also cleared 35 diagnostic kits during the same period, up 9 percent"
+        " from last year.",
+        ["2024-01/2024-06", "2024-01/2024-06"],
+        id="the-same-period-inside-a-sentence-takes-the-date-before",
+    ),
+    pytest.param(
+        "From January to June, the regulator approved 21 new vaccines.\n"
+        "Officials said the same period had been busy for inspectors and"
+        " reviewers alike.",
+        ["2024-01/2024-06"],
+        id="the-same-period-without-a-preposition-refers-to-nothing",
     ),
     pytest.param(
         "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"

@@ -219,6 +219,9 @@ BEFORE_DATES = [
     "batch ", "Build #", "ver. ", "v", "No.", "ticket-", "2.3.1 (", "issue =  ",
     "compared with ", "than that of the ", "VS. ", "versus", "versuſ ", "与",
     "相較於 ",
+    "22% over ", "12 PERCENT FROM ", "3 per cent on ", "two points  over ",
+    "than the same period in ", "Compared with those of the ", "than that in ",
+    "from the same period ", "pct from ", "than the same period of ",
     "at 10:30, ", "13：16 ", "posted", "dated ", "a date ", "Time ", "runs ", "ID:",
     "the ", "Bought in ", "", " ", "。", "é ", "ſince ", "İD ",
 ]  # fmt: skip
@@ -232,8 +235,9 @@ def test_anchor_window_tests_pass_whatever_their_patterns_find(before: str) -> N
         assert ":" in before or "：" in before
     if anchors._IDENTIFIER_BEFORE.search(before[-16:]):
         assert anchors._may_end_in_identifier(before[-16:])
-    if anchors._COMPARED_BEFORE.search(before[-20:]):
-        assert anchors._last_char(before[-20:]) in anchors._COMPARED_ENDS
+    window = before[-anchors._COMPARED_WINDOW :]
+    if anchors._COMPARED_BEFORE.search(window):
+        assert anchors._last_char(window) in anchors._COMPARED_ENDS
 
 
 @pytest.mark.parametrize(
