@@ -27,6 +27,16 @@ _ZH_DATELINE = re.compile(
     r"^[^，,。\n]{0,24}?(?:\d{1,2}月\d{1,2}日电|网讯|消息[:：])"
     r"\s*(?:[(（][^)）]{0,20}[)）])?\s*"
 )
+# A page's date field glued before the first sentence: " date 2021-02-24 …",
+# "Published: 2024-03-05 10:30 …", "发布时间:2024-03-05 …".
+_DATE_FIELD = re.compile(
+    r"^(?:date[d]?|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?"
+    r"|release\s+date|发布时间|发布日期|發布日期|發布時間|日期|时间|時間)\s*[:：]?\s*"
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
+    r"(?:[\sT]+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s+",
+    re.IGNORECASE,
+)
+_DATE_FIELD_FIRST = frozenset("dDpPuUrR发發日时時")
 # Openings that say where the fact comes from or how it connects, not what
 # happened.
 _LEADS = re.compile(
@@ -80,6 +90,8 @@ def headline(text: str) -> str:
     if "  " in text or not text.isprintable():
         text = _SPACES.sub(" ", text)
     title = text.strip()
+    if title[:1] in _DATE_FIELD_FIRST:
+        title = _DATE_FIELD.sub("", title, count=1)
     if "--" in title or "—" in title or "–" in title:
         title = _DATELINE.sub("", title, count=1)
     if not title.isascii() and _CJK.search(title[:30]):

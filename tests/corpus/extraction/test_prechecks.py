@@ -18,6 +18,7 @@ from corpus.extraction import (
     timex_en,
     timex_en_lexicon,
     timex_zh,
+    titles,
 )
 from corpus.extraction.amounts_lexicon import EN_APPROX_RE, EN_LEAD_RE
 from corpus.extraction.prechecks import has_case_traps
@@ -419,8 +420,9 @@ def test_the_trigger_searchs_first_characters_cover_its_tokens() -> None:
         (headers._TAIL_AUTHOR_HEADING_RE, (), headers._HEADING_FIRST),
         (headers._LABEL_RE, ("role", "cn"), headers._ROLE_FIRST),
         (headers._DATE_LABEL_RE, (), headers._DATE_LABEL_FIRST),
+        (titles._DATE_FIELD, (), titles._DATE_FIELD_FIRST),
     ],
-    ids=["author heading", "label role", "date label"],
+    ids=["author heading", "label role", "date label", "title date field"],
 )
 def test_the_header_tails_first_characters_cover_their_patterns(
     pattern, groups, precheck

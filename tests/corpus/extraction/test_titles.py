@@ -63,6 +63,22 @@ CASES = [
         "示例药业宣布,其自主研发的创新药获得国家药监局批准上市",
         id="zh-stock-code-removed",
     ),
+    pytest.param(
+        " date 2021-02-24 Example Bio and Example Pharma have signed a licence"
+        " agreement.",
+        "Example Bio and Example Pharma have signed a licence agreement",
+        id="date-field-before-the-sentence-removed",
+    ),
+    pytest.param(
+        "发布时间:2024-03-05 10:30 示例医院宣布启用新的远程会诊平台。",
+        "示例医院宣布启用新的远程会诊平台",
+        id="zh-date-field-before-the-sentence-removed",
+    ),
+    pytest.param(
+        "Dated 2024 figures show the market grew by a fifth.",
+        "Dated 2024 figures show the market grew by a fifth",
+        id="a-year-after-dated-is-no-date-field",
+    ),
 ]
 
 
