@@ -217,6 +217,9 @@ def is_in_name(timex: Timex, text: str) -> bool:
             return True
     if _ZH_ORDINAL_AFTER.match(text, end):
         return True
+    opening = text[start - 1 : start]
+    if opening in _NUMBER_OPEN and _is_document_number(text, start, end):
+        return True
     if not _YEAR.fullmatch(timex.text):
         return _in_quoted_name(text, start, end)
     # "Healthy China 2030", "Vision 2030": a proper name before a bare year.
@@ -229,6 +232,25 @@ def is_in_name(timex: Timex, text: str) -> bool:
     ):
         return True
     return _in_quoted_name(text, start, end)
+
+
+# A document's number carries the year it was issued in brackets: 国发〔2025〕11号,
+# 医保办发[2023]5号, "Guofa [2025] No. 11", "Document No. 5 [2024]".
+_NUMBER_OPEN = frozenset("〔[［【")
+_NUMBER_AFTER = re.compile(
+    r"\s*[〕\]］】]\s*(?:第\s*)?(?:\d+\s*[号號]|No\.?\s*\d+)", re.IGNORECASE
+)
+_NUMBER_BEFORE = re.compile(r"(?:[发發函字令]|\bNo\.?\s*\d+)\s*\Z", re.IGNORECASE)
+
+
+def _is_document_number(text: str, start: int, end: int) -> bool:
+    """Whether the year in brackets at start..end is part of a document number."""
+    if not _YEAR.fullmatch(text, start, end):
+        return False
+    return _NUMBER_AFTER.match(text, end) is not None or (
+        _NUMBER_BEFORE.search(text, max(0, start - 12), start - 1) is not None
+        and text[end : end + 1] in "〕]］】"
+    )
 
 
 def _in_quoted_name(text: str, start: int, end: int) -> bool:

@@ -55,6 +55,20 @@ NOT_EVENTS = [
         id="year-of-an-annual-report",
     ),
     pytest.param(
+        "根据示例办发〔2023〕12号文件要求,各地医保部门加快推进门诊共济保障机制改革工作。",
+        id="zh-year-in-a-document-number",
+    ),
+    pytest.param(
+        "To implement the council's opinions (Shifa [2025] No. 11), the commission"
+        " set new rules for county hospitals.",
+        id="year-in-a-document-number",
+    ),
+    pytest.param(
+        "The commission sent Document No. 5 [2024] on hospital pricing to every"
+        " province.",
+        id="year-after-a-document-number",
+    ),
+    pytest.param(
         "The province promotes the Healthy Region 2035 programme among its"
         " rural clinics and county hospitals.",
         id="year-in-programme-name",

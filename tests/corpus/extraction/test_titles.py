@@ -79,6 +79,23 @@ CASES = [
         "Dated 2024 figures show the market grew by a fifth",
         id="a-year-after-dated-is-no-date-field",
     ),
+    pytest.param(
+        "昨天(4日),示例卫生委员会、示例发展委员会等5个部门公布"
+        "《关于促进和规范远程医疗服务应用发展的实施意见》,明确提出了三年目标。",
+        "示例卫生委员会等5个部门公布《关于促进和规范远程医疗服务应用发展的实施意见》…",
+        id="zh-day-lead-list-and-document-name",
+    ),
+    pytest.param(
+        "示例消费报北京讯(记者 王明)近日,示例药监局发布《2024年度药品审评报告》。",
+        "示例药监局发布《2024年度药品审评报告》",
+        id="zh-newspaper-dateline-removed",
+    ),
+    pytest.param(
+        "示例省卫生健康委员会今天召开新闻发布会,介绍了全省县级医院能力提升工程"
+        "的进展、成效和下一步工作安排以及相关配套政策。",
+        "示例省卫生健康委员会今天召开新闻发布会,介绍了全省县级医院能力提升工程的进展…",
+        id="zh-long-without-a-name-cut-at-punctuation",
+    ),
 ]
 
 
