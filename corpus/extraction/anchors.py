@@ -19,7 +19,9 @@ from corpus.extraction.timex import Timex
 __all__ = [
     "approximate_now",
     "context_year",
+    "dateline_end",
     "is_comparison_base",
+    "is_dateline",
     "is_furniture",
     "is_in_name",
     "is_not_prose",
@@ -153,8 +155,11 @@ def is_not_prose(timex: Timex, text: str) -> bool:
     """Whether the date is an identifier, a log timestamp's line or a
     citation's year: READMEs, logs and reference lists state no news."""
     start = timex.start
-    if _may_end_in_identifier(text[max(0, start - 16) : start]) and (
-        _IDENTIFIER_BEFORE.search(text, max(0, start - 16), start)
+    # An identifier is digits ("run 2023-11"); "will run from Oct 25" is prose.
+    if (
+        timex.text[:1].isdigit()
+        and _may_end_in_identifier(text[max(0, start - 16) : start])
+        and _IDENTIFIER_BEFORE.search(text, max(0, start - 16), start)
     ):
         return True
     line_start, line_end = _line_bounds(text, start, timex.end)
@@ -197,6 +202,27 @@ def is_furniture(timex: Timex, text: str) -> bool:
     return (colon or text.find("：", line_start, line_end) >= 0) and (
         _FIELD_ON_LINE.search(text, line_start, line_end) is not None
     )
+
+
+# A wire's credit right after the date: "NANJING, Sept. 11, 2018 /CNW/ --",
+# "HAIKOU, April 13. /TASS/.", "BEIJING, Sept. 4 (Xinhua) --".
+_WIRE_AFTER = re.compile(
+    r"[.,]?[ \t]*(?:/[^/\n]{1,40}/|\([^()\n]{1,40}\))[ \t]*(?:--|—|–|-[ \t]|\.)"
+)
+
+
+def dateline_end(timex: Timex, text: str) -> int | None:
+    """Where the wire's credit ends when the date is a wire story's dateline
+    (the day it was filed), else None."""
+    end = timex.end
+    if text[end : end + 3].lstrip(" .,\t")[:1] not in "/(":
+        return None
+    credit = _WIRE_AFTER.match(text, end)
+    return None if credit is None else credit.end()
+
+
+def is_dateline(timex: Timex, text: str) -> bool:
+    return dateline_end(timex, text) is not None
 
 
 # "BioWorld Today", "USA Today": a capitalised relative word after a name.

@@ -19,7 +19,9 @@ from corpus.extraction.amounts import Amount, extract_amounts
 from corpus.extraction.anchors import (
     approximate_now,
     context_year,
+    dateline_end,
     is_comparison_base,
+    is_dateline,
     is_furniture,
     is_in_name,
     is_not_prose,
@@ -166,6 +168,15 @@ def extract_events(
             previous = None
             continue
         dates = _most_specific(dates)
+        # A dateline dates the lead only when the lead says no date of its
+        # own and is more than the dateline.
+        if any(is_dateline(d, text) for d in dates):
+            own = [d for d in dates if not is_dateline(d, text)]
+            if own or not _eventful(_after_dateline(sentence, dates, text)):
+                dates = own
+                if not dates:
+                    previous = None
+                    continue
         previous = (sentence, dates)
         if not dated:
             dated = True
@@ -425,6 +436,12 @@ def _event_dates(
             continue
         out.append(timex)
     return out, guessed
+
+
+def _after_dateline(sentence: Sentence, dates: list[Timex], text: str) -> Sentence:
+    """What the sentence says after its dateline and the wire's credit."""
+    start = min(sentence.end, max(dateline_end(d, text) or 0 for d in dates))
+    return Sentence(start, sentence.end, text[start : sentence.end])
 
 
 def _usable(timex: Timex) -> bool:

@@ -61,7 +61,9 @@ _ZH_LIST_REST = re.compile(
 # "(Nasdaq/AIM:HCM, HKEX:13)"); a headline does without them.
 _ASIDE = re.compile(r"\s*[(（][^()（）]{0,30}[)）]")
 # A connective left at the start once the sentence is cut out of its context.
-_CONNECTIVE = re.compile(r"^(?:and|but|so|also|而|并且|并|且)\s*", re.IGNORECASE)
+_CONNECTIVE = re.compile(
+    r"^(?:(?:and|but|so|also)\b[,，]?|而|并且|并(?![购購表])|且)\s*", re.IGNORECASE
+)
 _ZH_BREAKS = "，,；;：:、）)」』”"
 _EN_BREAKS = (", ", "; ", ": ", " – ", " — ", " - ")
 _TRAILING = ".。;；,，:：、 "

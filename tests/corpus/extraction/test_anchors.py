@@ -209,6 +209,31 @@ CONTEXT = [
         id="the-same-period-without-a-preposition-refers-to-nothing",
     ),
     pytest.param(
+        "NANJING, Sept. 11, 2024 /Example Wire/ -- The 9th Example Medical Expo will"
+        " be held in the city from September 16 to 18.",
+        ["2024-09-16/2024-09-18"],
+        id="a-dateline-does-not-date-a-lead-with-its-own-date",
+    ),
+    pytest.param(
+        "HAIKOU, south China, Hainan province, April 13. /Example Wire/. The"
+        " exhibition of medical equipment"
+        " opened in the pilot zone on Monday.",
+        ["2024-09-09"],
+        id="a-dateline-alone-is-no-event",
+    ),
+    pytest.param(
+        "BEIJING, Sept. 4, 2024 (Example Agency) -- The city opened a new children's"
+        " hospital with 300 beds.",
+        ["2024-09-04"],
+        id="a-dateline-dates-a-lead-without-a-date",
+    ),
+    pytest.param(
+        "The setup period for this year's expo will run from Oct 25 to Nov 4,"
+        " organisers said.",
+        ["2024-10-25/2024-11-04"],
+        id="run-before-a-range-is-prose-not-an-identifier",
+    ),
+    pytest.param(
         "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"
         "全年30项市级绩效任务全部完成,210件建议提案全部办理完毕。",
         ["2023"],

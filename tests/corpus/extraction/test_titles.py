@@ -96,6 +96,21 @@ CASES = [
         "示例省卫生健康委员会今天召开新闻发布会,介绍了全省县级医院能力提升工程的进展…",
         id="zh-long-without-a-name-cut-at-punctuation",
     ),
+    pytest.param(
+        "Some booths began early installation on Oct 19.",
+        "Some booths began early installation on Oct 19",
+        id="a-word-that-starts-like-a-connective-is-kept-whole",
+    ),
+    pytest.param(
+        "Also, the firm hired 200 nurses in 2024.",
+        "The firm hired 200 nurses in 2024",
+        id="connective-and-its-comma-removed",
+    ),
+    pytest.param(
+        "并购完成后,示例医药的营收增长了三成。",
+        "并购完成后,示例医药的营收增长了三成",
+        id="zh-merger-is-no-connective",
+    ),
 ]
 
 
