@@ -62,7 +62,7 @@ _LABEL_ENDS = frozenset("ednEDN间期間")
 _IDENTIFIER_ENDS = frozenset("hbtdneorvHBTDNEORV.#")
 _IDENTIFIER_MARKS = frozenset("(:=#-")
 # "versus" and "vs" end in "s", which case-insensitive matching also reads in "ſ".
-_COMPARED_ENDS = frozenset("honfsetdrmHONFSETDRM.\u017f与較较比于於起")
+_COMPARED_ENDS = frozenset("honfsetdrmHONFSETDRM.\u017f与較较比于於起过過出及")
 
 
 def _last_char(window: str) -> str:
@@ -310,13 +310,18 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
 _COMPARED_BEFORE = re.compile(
     r"(?:\bcompared\s+(?:with|to)|\bthan(?:\s+in)?|\bversus|\bvs\.?|\bfrom\s+the"
     r"|(?:%|\bper\s*cent|\bpct|\bpoints?)\s*(?:from|over|on)"
-    r"|与|較|较|比|相比于|相較於|相较于|比起)"
+    r"|与|較|较|比|相比于|相較於|相较于|比起|[高低多少]于|[高低多少]於|超[过過出]|不及)"
     r"(?:\s+(?:that|those)(?:\s+(?:of|in))?)?\s*(?:the\s+)?"
     r"(?:same\s+period\s+(?:of\s+|in\s+)?)?\Z",
     re.IGNORECASE,
 )
 # How far before a date its comparison word may stand.
 _COMPARED_WINDOW = 40
+_OWN_FIGURE_AFTER = re.compile(
+    r"\s*(?:全年度?|同期|年度)?\s*的\s*(?:约|近|逾|超过?)?\s*[\d０-９]"
+)
+# After a possessive year: "than 2023's 40 approvals", "2023's total 5 billion".
+_OWN_FIGURE_AFTER_EN = re.compile(r"\s+(?:[a-z]+\s+)?\d")
 _LEVEL_AFTER = re.compile(r"\s+levels?\b|[\s'’s]*\s+(?:figure|level)s?\b")
 
 
@@ -324,7 +329,11 @@ def is_comparison_base(timex: Timex, text: str) -> bool:
     """Whether the date only names the base a figure is compared with."""
     before = text[max(0, timex.start - _COMPARED_WINDOW) : timex.start]
     if _last_char(before) in _COMPARED_ENDS and _COMPARED_BEFORE.search(before):
-        return True
+        # "超过2024年的48个", "than 2023's 40": the base states its own figure,
+        # a fact of its own.
+        possessive = timex.text.endswith(("'s", "’s"))
+        own = _OWN_FIGURE_AFTER_EN if possessive else _OWN_FIGURE_AFTER
+        return own.match(text, timex.end) is None
     return before.endswith(("the ", "The ")) and (
         _LEVEL_AFTER.match(text, timex.end) is not None
     )

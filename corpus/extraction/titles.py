@@ -66,7 +66,7 @@ _CONNECTIVE = re.compile(
 )
 _ZH_BREAKS = "，,；;：:、）)」』”"
 _EN_BREAKS = (", ", "; ", ": ", " – ", " — ", " - ")
-_TRAILING = ".。;；,，:：、 "
+_TRAILING = ".。;；,，:：、|｜ "
 _FUNCTION_WORDS = frozenset(
     [
         "a",

@@ -139,6 +139,26 @@ COMPARISONS = [
         ["2019/2023"],
         id="en-a-range-after-a-percentage-is-no-base",
     ),
+    pytest.param(
+        "今年上半年,示例市创新药授权交易总额近660亿元,超过2023年全年的519亿元。",
+        ["2024-01/2024-06", "2023"],
+        id="zh-a-base-with-its-own-figure-is-its-own-fact",
+    ),
+    pytest.param(
+        "今年上半年,示例市创新药授权交易总额近660亿元,已超过2023年全年水平。",
+        ["2024-01/2024-06"],
+        id="zh-more-than-a-years-level",
+    ),
+    pytest.param(
+        "The province approved 52 new drugs in 2024, more than 2023's 40 approvals.",
+        ["2024", "2023"],
+        id="en-a-base-with-its-own-figure-is-its-own-fact",
+    ),
+    pytest.param(
+        "1~8月份,示例省医药产业产销率为95.7%,略低于去年同期水平。",
+        ["2024-01/2024-08"],
+        id="zh-lower-than-the-same-period-last-year",
+    ),
 ]
 
 

@@ -223,6 +223,7 @@ BEFORE_DATES = [
     "22% over ", "12 PERCENT FROM ", "3 per cent on ", "two points  over ",
     "than the same period in ", "Compared with those of the ", "than that in ",
     "from the same period ", "pct from ", "than the same period of ",
+    "超过", "略低于 ", "高於", "不及", "超出",
     "at 10:30, ", "13：16 ", "posted", "dated ", "a date ", "Time ", "runs ", "ID:",
     "the ", "Bought in ", "", " ", "。", "é ", "ſince ", "İD ",
 ]  # fmt: skip

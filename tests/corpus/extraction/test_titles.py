@@ -111,6 +111,11 @@ CASES = [
         "并购完成后,示例医药的营收增长了三成",
         id="zh-merger-is-no-connective",
     ),
+    pytest.param(
+        "2024年1-3月示例工业增加值增11.1% |",
+        "2024年1-3月示例工业增加值增11.1%",
+        id="table-pipe-left-out",
+    ),
 ]
 
 
