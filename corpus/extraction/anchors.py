@@ -19,7 +19,9 @@ from corpus.extraction.timex import Timex
 __all__ = [
     "approximate_now",
     "context_year",
+    "dateline_end",
     "is_comparison_base",
+    "is_dateline",
     "is_furniture",
     "is_in_name",
     "is_not_prose",
@@ -43,6 +45,14 @@ _FIELD_ON_LINE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_LINE = 160
+# A short line that opens with a date label is the page's date field, every
+# date on it: " date 2024-03-05 Example Daily - Tuesday, March 5, 2024".
+_LABEL_OPENS_LINE = re.compile(
+    r"[\s|｜•·]*(?:date[d]?|release\s+date|published(?:\s+on)?|updated(?:\s+on)?"
+    r"|posted(?:\s+on)?|last\s+updated|发布时间|发布日期|發布日期|發布時間|更新时间"
+    r"|时间|時間|日期)\s*(?:[:：]|(?=\d))",
+    re.IGNORECASE,
+)
 
 # The last character a label, a clock time or an identifier can end in once
 # trailing white space (and a colon or separator) is stripped: a window that
@@ -52,7 +62,7 @@ _LABEL_ENDS = frozenset("ednEDN间期間")
 _IDENTIFIER_ENDS = frozenset("hbtdneorvHBTDNEORV.#")
 _IDENTIFIER_MARKS = frozenset("(:=#-")
 # "versus" and "vs" end in "s", which case-insensitive matching also reads in "ſ".
-_COMPARED_ENDS = frozenset("honfseHONFSE.\u017f与較较比于於起")
+_COMPARED_ENDS = frozenset("honfsetdrmHONFSETDRM.\u017f与較较比于於起过過出及")
 
 
 def _last_char(window: str) -> str:
@@ -103,6 +113,16 @@ _DATE_WORDS_TEXT = (
 _DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split())
 _WORD_BEFORE = re.compile(r"([A-Z][A-Za-z]+)\s\Z")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# A report named after the year it covers, after "the", "its", "a", "the
+# company's": "the 2023 annual report", "its 2024 Drug Review Annual Report".
+_DOCUMENT_AFTER = re.compile(
+    r"(?:\s+[A-Z][\w&'’-]*){0,6}?\s+(?:Annual\s+)?(?:Reports?|White\s+Papers?"
+    r"|Blue\s+Books?|Yearbooks?|Bulletins?)\b"
+    r"|\s+(?:annual\s+reports?|white\s+papers?|blue\s+books?|yearbooks?)\b"
+)
+_DETERMINER_BEFORE = re.compile(
+    r"(?:\b(?:the|its|their|his|her|our|this|a|an)|\w['’]s)\s+\Z", re.IGNORECASE
+)
 # A year followed by an ordinal meeting or session: 2024年第六次临时会议.
 _ZH_ORDINAL_AFTER = re.compile(
     r"\s*(?:年度?)?\s*第[一二三四五六七八九十百\d]+[次届屆期]"
@@ -135,8 +155,11 @@ def is_not_prose(timex: Timex, text: str) -> bool:
     """Whether the date is an identifier, a log timestamp's line or a
     citation's year: READMEs, logs and reference lists state no news."""
     start = timex.start
-    if _may_end_in_identifier(text[max(0, start - 16) : start]) and (
-        _IDENTIFIER_BEFORE.search(text, max(0, start - 16), start)
+    # An identifier is digits ("run 2023-11"); "will run from Oct 25" is prose.
+    if (
+        timex.text[:1].isdigit()
+        and _may_end_in_identifier(text[max(0, start - 16) : start])
+        and _IDENTIFIER_BEFORE.search(text, max(0, start - 16), start)
     ):
         return True
     line_start, line_end = _line_bounds(text, start, timex.end)
@@ -172,10 +195,34 @@ def is_furniture(timex: Timex, text: str) -> bool:
         return True
     if line_end - line_start > FURNITURE_LINE:
         return False
+    label = _LABEL_OPENS_LINE.match(text, line_start, line_end)
+    if label is not None and label.end() <= timex.start:
+        return True
     colon = text.find(":", line_start, line_end) >= 0
     return (colon or text.find("：", line_start, line_end) >= 0) and (
         _FIELD_ON_LINE.search(text, line_start, line_end) is not None
     )
+
+
+# A wire's credit right after the date: "NANJING, Sept. 11, 2018 /CNW/ --",
+# "HAIKOU, April 13. /TASS/.", "BEIJING, Sept. 4 (Xinhua) --".
+_WIRE_AFTER = re.compile(
+    r"[.,]?[ \t]*(?:/[^/\n]{1,40}/|\([^()\n]{1,40}\))[ \t]*(?:--|—|–|-[ \t]|\.)"
+)
+
+
+def dateline_end(timex: Timex, text: str) -> int | None:
+    """Where the wire's credit ends when the date is a wire story's dateline
+    (the day it was filed), else None."""
+    end = timex.end
+    if text[end : end + 3].lstrip(" .,\t")[:1] not in "/(":
+        return None
+    credit = _WIRE_AFTER.match(text, end)
+    return None if credit is None else credit.end()
+
+
+def is_dateline(timex: Timex, text: str) -> bool:
+    return dateline_end(timex, text) is not None
 
 
 # "BioWorld Today", "USA Today": a capitalised relative word after a name.
@@ -196,13 +243,40 @@ def is_in_name(timex: Timex, text: str) -> bool:
             return True
     if _ZH_ORDINAL_AFTER.match(text, end):
         return True
+    opening = text[start - 1 : start]
+    if opening in _NUMBER_OPEN and _is_document_number(text, start, end):
+        return True
     if not _YEAR.fullmatch(timex.text):
         return _in_quoted_name(text, start, end)
     # "Healthy China 2030", "Vision 2030": a proper name before a bare year.
     word = _WORD_BEFORE.search(text, max(0, start - 30), start)
     if word and word[1].lower() not in _DATE_WORDS:
         return True
+    # "its 2024 Drug Review Annual Report": the year the report covers.
+    if _DOCUMENT_AFTER.match(text, end) and _DETERMINER_BEFORE.search(
+        text, max(0, start - 12), start
+    ):
+        return True
     return _in_quoted_name(text, start, end)
+
+
+# A document's number carries the year it was issued in brackets: 国发〔2025〕11号,
+# 医保办发[2023]5号, "Guofa [2025] No. 11", "Document No. 5 [2024]".
+_NUMBER_OPEN = frozenset("〔[［【")
+_NUMBER_AFTER = re.compile(
+    r"\s*[〕\]］】]\s*(?:第\s*)?(?:\d+\s*[号號]|No\.?\s*\d+)", re.IGNORECASE
+)
+_NUMBER_BEFORE = re.compile(r"(?:[发發函字令]|\bNo\.?\s*\d+)\s*\Z", re.IGNORECASE)
+
+
+def _is_document_number(text: str, start: int, end: int) -> bool:
+    """Whether the year in brackets at start..end is part of a document number."""
+    if not _YEAR.fullmatch(text, start, end):
+        return False
+    return _NUMBER_AFTER.match(text, end) is not None or (
+        _NUMBER_BEFORE.search(text, max(0, start - 12), start - 1) is not None
+        and text[end : end + 1] in "〕]］】"
+    )
 
 
 def _in_quoted_name(text: str, start: int, end: int) -> bool:
@@ -230,19 +304,36 @@ def _in_quoted_name(text: str, start: int, end: int) -> bool:
 
 # The base a figure is compared with ("the 2010 level", "compared with 2019",
 # 与2019年相比, 较上年同期): its date is not the event's.
+# A percentage's base ("up 22% over 2017", "12 percent from last year") and
+# the figure of the same period ("than the same period in 2016", "compared
+# with that in the previous year") are comparisons too.
 _COMPARED_BEFORE = re.compile(
-    r"(?:\bcompared\s+(?:with|to)|\bthan(?:\s+(?:in|that\s+of))?|\bversus|\bvs\.?"
-    r"|\bfrom\s+the|与|較|较|比|相比于|相較於|相较于|比起)\s*(?:the\s+)?\Z",
+    r"(?:\bcompared\s+(?:with|to)|\bthan(?:\s+in)?|\bversus|\bvs\.?|\bfrom\s+the"
+    r"|(?:%|\bper\s*cent|\bpct|\bpoints?)\s*(?:from|over|on)"
+    r"|与|較|较|比|相比于|相較於|相较于|比起|[高低多少]于|[高低多少]於|超[过過出]|不及)"
+    r"(?:\s+(?:that|those)(?:\s+(?:of|in))?)?\s*(?:the\s+)?"
+    r"(?:same\s+period\s+(?:of\s+|in\s+)?)?\Z",
     re.IGNORECASE,
 )
+# How far before a date its comparison word may stand.
+_COMPARED_WINDOW = 40
+_OWN_FIGURE_AFTER = re.compile(
+    r"\s*(?:全年度?|同期|年度)?\s*的\s*(?:约|近|逾|超过?)?\s*[\d０-９]"
+)
+# After a possessive year: "than 2023's 40 approvals", "2023's total 5 billion".
+_OWN_FIGURE_AFTER_EN = re.compile(r"\s+(?:[a-z]+\s+)?\d")
 _LEVEL_AFTER = re.compile(r"\s+levels?\b|[\s'’s]*\s+(?:figure|level)s?\b")
 
 
 def is_comparison_base(timex: Timex, text: str) -> bool:
     """Whether the date only names the base a figure is compared with."""
-    before = text[max(0, timex.start - 20) : timex.start]
+    before = text[max(0, timex.start - _COMPARED_WINDOW) : timex.start]
     if _last_char(before) in _COMPARED_ENDS and _COMPARED_BEFORE.search(before):
-        return True
+        # "超过2024年的48个", "than 2023's 40": the base states its own figure,
+        # a fact of its own.
+        possessive = timex.text.endswith(("'s", "’s"))
+        own = _OWN_FIGURE_AFTER_EN if possessive else _OWN_FIGURE_AFTER
+        return own.match(text, timex.end) is None
     return before.endswith(("the ", "The ")) and (
         _LEVEL_AFTER.match(text, timex.end) is not None
     )

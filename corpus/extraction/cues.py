@@ -39,8 +39,8 @@ LEXICON: dict[str, tuple[str, str]] = {
         "investors funding financing raised raises fundraising ipo "
         "series_a series_b series_c venture_capital capital_injection listing "
         "listings shares h_shares stock_sale capital_raise",
-        "投资 融资 募资 注资 投資 融資 募資 注資 领投 領投 招股 集资 集資 挂牌 掛牌 "
-        "发售 發售 上市申请 递表 遞表",
+        "投资 融资 募资 募集 注资 投資 融資 募資 注資 领投 領投 招股 集资 集資 "
+        "挂牌 掛牌 发售 發售 上市申请 递表 遞表",
     ),
     "fair": (
         "fair fairs expo expos exhibition exhibitions conference conferences "

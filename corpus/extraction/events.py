@@ -19,7 +19,9 @@ from corpus.extraction.amounts import Amount, extract_amounts
 from corpus.extraction.anchors import (
     approximate_now,
     context_year,
+    dateline_end,
     is_comparison_base,
+    is_dateline,
     is_furniture,
     is_in_name,
     is_not_prose,
@@ -149,7 +151,9 @@ def extract_events(
             # "本轮调整后, …" speaks of the news itself: the day of the
             # article's first dated fact.
             referred = None
-            if previous is not None and ANAPHORA.match(sentence.text):
+            if previous is not None and (
+                ANAPHORA.match(sentence.text) or SAME_PERIOD.search(sentence.text)
+            ):
                 referred = previous[1][-1]
             elif hook is not None and THIS_EVENT.match(sentence.text):
                 referred = hook
@@ -164,6 +168,15 @@ def extract_events(
             previous = None
             continue
         dates = _most_specific(dates)
+        # A dateline dates the lead only when the lead says no date of its
+        # own and is more than the dateline.
+        if any(is_dateline(d, text) for d in dates):
+            own = [d for d in dates if not is_dateline(d, text)]
+            if own or not _eventful(_after_dateline(sentence, dates, text)):
+                dates = own
+                if not dates:
+                    previous = None
+                    continue
         previous = (sentence, dates)
         if not dated:
             dated = True
@@ -285,6 +298,10 @@ ANAPHORA = re.compile(
     r"[,，:：\s]",
     re.IGNORECASE,
 )
+# Anywhere in a sentence with no date of its own, "during the same period"
+# is the period of the sentence before: "… also approved 46 devices during
+# the same period, up 12 percent from last year."
+SAME_PERIOD = re.compile(r"\b(?:in|during|over|for)\s+the\s+same\s+period\b", re.I)
 
 
 # Openings that state what the news left behind ("本轮调整后, 目录内药品总数达到…",
@@ -419,6 +436,12 @@ def _event_dates(
             continue
         out.append(timex)
     return out, guessed
+
+
+def _after_dateline(sentence: Sentence, dates: list[Timex], text: str) -> Sentence:
+    """What the sentence says after its dateline and the wire's credit."""
+    start = min(sentence.end, max(dateline_end(d, text) or 0 for d in dates))
+    return Sentence(start, sentence.end, text[start : sentence.end])
 
 
 def _usable(timex: Timex) -> bool:

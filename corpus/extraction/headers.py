@@ -501,7 +501,31 @@ def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
         ):
             found = _find_date(line)
             date = found[0] if found else None
+    if date is None and values:
+        date, credit = _closing_credit(values[-1])
+        publisher = publisher or credit
     return author, publisher, date
+
+
+# A wire's credit closing the story: "(PRNewswire, January 12, 2022)",
+# "（美通社，2022年1月12日上海）": the source, then the day it was filed.
+_CLOSING_CREDIT_RE = re.compile(r"[(（]([^()（）]{6,60})[)）]\s*\Z")
+_CREDIT_SOURCE_RE = re.compile(r"\s*([^\d,，]{2,30}?)\s*[,，]")
+
+
+def _closing_credit(line: str) -> tuple[datetime.date | None, str]:
+    """The date and source of a credit that closes the last line, if any."""
+    if line[-1:] not in ")）":
+        return None, ""
+    closing = _CLOSING_CREDIT_RE.search(_halfwidth(line))
+    if closing is None:
+        return None, ""
+    inside = closing[1]
+    source = _CREDIT_SOURCE_RE.match(inside)
+    found = _find_date(inside) if source else None
+    if found is None or found[1].start() < source.end():
+        return None, ""
+    return found[0], _clean_publisher(source[1])
 
 
 def parse_header(text: str, *, source_name: str = "") -> DocumentHeader:

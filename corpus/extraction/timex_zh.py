@@ -218,6 +218,9 @@ _REL_WEEKS = {"本周": 0, "这周": 0, "上周": -1, "下周": 1}
 def h_rel_day(m: re.Match[str], ctx: Ctx) -> Cand | None:
     a = ctx.anchor
     w = m["w"]
+    # "8月当月": that month itself, which the month before already dates.
+    if w == "当月" and ctx.text[m.start() - 1 : m.start()] in ("月", "份"):
+        return None
     if a is None:
         return _date(m, "XXXX-XX-XX", None)
     if w in _REL_DAYS:

@@ -35,6 +35,40 @@ NOT_EVENTS = [
         id="stored-date-prefix",
     ),
     pytest.param(
+        " date 2024-09-12 Example Wire - Thursday, September 12, 2024\n"
+        "Exhibitors from many provinces showed their newest imaging devices.",
+        id="every-date-on-a-date-field-line",
+    ),
+    pytest.param(
+        "Published: 12 September 2024 | Example Daily | Sept. 12, 2024\n"
+        "Exhibitors from many provinces showed their newest imaging devices.",
+        id="every-date-on-a-labelled-line",
+    ),
+    pytest.param(
+        "The commission published its 2023 Regional Hospital Quality Report to"
+        " help patients compare clinics.",
+        id="year-a-report-covers",
+    ),
+    pytest.param(
+        "Investors read the company's 2023 annual report closely for news of"
+        " new clinics.",
+        id="year-of-an-annual-report",
+    ),
+    pytest.param(
+        "根据示例办发〔2023〕12号文件要求,各地医保部门加快推进门诊共济保障机制改革工作。",
+        id="zh-year-in-a-document-number",
+    ),
+    pytest.param(
+        "To implement the council's opinions (Shifa [2025] No. 11), the commission"
+        " set new rules for county hospitals.",
+        id="year-in-a-document-number",
+    ),
+    pytest.param(
+        "The commission sent Document No. 5 [2024] on hospital pricing to every"
+        " province.",
+        id="year-after-a-document-number",
+    ),
+    pytest.param(
         "The province promotes the Healthy Region 2035 programme among its"
         " rural clinics and county hospitals.",
         id="year-in-programme-name",
@@ -78,6 +112,52 @@ COMPARISONS = [
         "与2019年相比,同类产品平均价格在本轮采购中下降了93%,节约费用明显。",
         [],
         id="zh-compared-with-year",
+    ),
+    pytest.param(
+        "In 2023, the clinic network treated 2.1 million patients, up 22% over 2022.",
+        ["2023"],
+        id="en-percentage-over-a-year",
+    ),
+    pytest.param(
+        "Hospital visits reached 8 million in the first half of 2024, 12 percent"
+        " more than the same period in 2023.",
+        ["2024-01/2024-06"],
+        id="en-than-the-same-period-in",
+    ),
+    pytest.param(
+        "Exports rose to 4.1 billion yuan in 2024, a rise of 9 percent from last year.",
+        ["2024"],
+        id="en-percentage-from-last-year",
+    ),
+    pytest.param(
+        "The growth rate reached 3.4% in 2024, higher than that in the previous year.",
+        ["2024"],
+        id="en-than-that-in-the-previous-year",
+    ),
+    pytest.param(
+        "Patient numbers grew 8 percent from 2019 to 2023, the survey found.",
+        ["2019/2023"],
+        id="en-a-range-after-a-percentage-is-no-base",
+    ),
+    pytest.param(
+        "今年上半年,示例市创新药授权交易总额近660亿元,超过2023年全年的519亿元。",
+        ["2024-01/2024-06", "2023"],
+        id="zh-a-base-with-its-own-figure-is-its-own-fact",
+    ),
+    pytest.param(
+        "今年上半年,示例市创新药授权交易总额近660亿元,已超过2023年全年水平。",
+        ["2024-01/2024-06"],
+        id="zh-more-than-a-years-level",
+    ),
+    pytest.param(
+        "The province approved 52 new drugs in 2024, more than 2023's 40 approvals.",
+        ["2024", "2023"],
+        id="en-a-base-with-its-own-figure-is-its-own-fact",
+    ),
+    pytest.param(
+        "1~8月份,示例省医药产业产销率为95.7%,略低于去年同期水平。",
+        ["2024-01/2024-08"],
+        id="zh-lower-than-the-same-period-last-year",
     ),
 ]
 
@@ -133,6 +213,45 @@ CONTEXT = [
         " records.",
         ["2024-05-31", "2024-05-31"],
         id="among-them-takes-the-date-of-the-sentence-before",
+    ),
+    pytest.param(
+        "From January to June, the regulator approved 21 new vaccines.\n"
+        "It also cleared 35 diagnostic kits during the same period, up 9 percent"
+        " from last year.",
+        ["2024-01/2024-06", "2024-01/2024-06"],
+        id="the-same-period-inside-a-sentence-takes-the-date-before",
+    ),
+    pytest.param(
+        "From January to June, the regulator approved 21 new vaccines.\n"
+        "Officials said the same period had been busy for inspectors and"
+        " reviewers alike.",
+        ["2024-01/2024-06"],
+        id="the-same-period-without-a-preposition-refers-to-nothing",
+    ),
+    pytest.param(
+        "NANJING, Sept. 11, 2024 /Example Wire/ -- The 9th Example Medical Expo will"
+        " be held in the city from September 16 to 18.",
+        ["2024-09-16/2024-09-18"],
+        id="a-dateline-does-not-date-a-lead-with-its-own-date",
+    ),
+    pytest.param(
+        "HAIKOU, south China, Hainan province, April 13. /Example Wire/. The"
+        " exhibition of medical equipment"
+        " opened in the pilot zone on Monday.",
+        ["2024-09-09"],
+        id="a-dateline-alone-is-no-event",
+    ),
+    pytest.param(
+        "BEIJING, Sept. 4, 2024 (Example Agency) -- The city opened a new children's"
+        " hospital with 300 beds.",
+        ["2024-09-04"],
+        id="a-dateline-dates-a-lead-without-a-date",
+    ),
+    pytest.param(
+        "The setup period for this year's expo will run from Oct 25 to Nov 4,"
+        " organisers said.",
+        ["2024-10-25/2024-11-04"],
+        id="run-before-a-range-is-prose-not-an-identifier",
     ),
     pytest.param(
         "2023年,市卫生健康委坚持以人民健康为中心,不断深化医药卫生体制改革各项工作。"

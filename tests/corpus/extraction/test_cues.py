@@ -61,6 +61,11 @@ KINDS = [
         "deal",
         id="zh-hant-milestone-payment",
     ),
+    pytest.param(
+        "自成立以来,示例生物已募集了数亿美元。",
+        "investment",
+        id="zh-raising-funds",
+    ),
 ]
 
 

@@ -221,6 +221,35 @@ HEADER_CASES = [
         id="source-in-tail",
     ),
     pytest.param(
+        "Example Bio raises funds\n\n"
+        + BODY.rstrip("\n")
+        + " (Example Newswire, January 12, 2022)\n",
+        "Example Bio raises funds",
+        "Example Newswire",
+        "",
+        D(2022, 1, 12),
+        "en",
+        id="wire-credit-closes-the-story",
+    ),
+    pytest.param(
+        "示例生物完成新一轮融资\n\n" + CN_BODY + "（示例通讯社，2022年1月12日上海）\n",
+        "示例生物完成新一轮融资",
+        "示例通讯社",
+        "",
+        D(2022, 1, 12),
+        "zh",
+        id="cn-wire-credit-closes-the-story",
+    ),
+    pytest.param(
+        "Example Bio raises funds\n\n" + BODY + " (see table 3, 2020 edition)\n",
+        "Example Bio raises funds",
+        "",
+        "",
+        None,
+        "en",
+        id="a-closing-bracket-without-a-source-is-no-credit",
+    ),
+    pytest.param(
         "首页 > 新闻 > 医药\n国家药监局批准首个国产创新药\n"
         "2025年07月11日 14:45 来源：新华网 作者：张三\n\n" + CN_BODY,
         "国家药监局批准首个国产创新药",

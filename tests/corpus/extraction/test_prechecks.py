@@ -18,6 +18,7 @@ from corpus.extraction import (
     timex_en,
     timex_en_lexicon,
     timex_zh,
+    titles,
 )
 from corpus.extraction.amounts_lexicon import EN_APPROX_RE, EN_LEAD_RE
 from corpus.extraction.prechecks import has_case_traps
@@ -219,6 +220,10 @@ BEFORE_DATES = [
     "batch ", "Build #", "ver. ", "v", "No.", "ticket-", "2.3.1 (", "issue =  ",
     "compared with ", "than that of the ", "VS. ", "versus", "versuſ ", "与",
     "相較於 ",
+    "22% over ", "12 PERCENT FROM ", "3 per cent on ", "two points  over ",
+    "than the same period in ", "Compared with those of the ", "than that in ",
+    "from the same period ", "pct from ", "than the same period of ",
+    "超过", "略低于 ", "高於", "不及", "超出",
     "at 10:30, ", "13：16 ", "posted", "dated ", "a date ", "Time ", "runs ", "ID:",
     "the ", "Bought in ", "", " ", "。", "é ", "ſince ", "İD ",
 ]  # fmt: skip
@@ -232,8 +237,9 @@ def test_anchor_window_tests_pass_whatever_their_patterns_find(before: str) -> N
         assert ":" in before or "：" in before
     if anchors._IDENTIFIER_BEFORE.search(before[-16:]):
         assert anchors._may_end_in_identifier(before[-16:])
-    if anchors._COMPARED_BEFORE.search(before[-20:]):
-        assert anchors._last_char(before[-20:]) in anchors._COMPARED_ENDS
+    window = before[-anchors._COMPARED_WINDOW :]
+    if anchors._COMPARED_BEFORE.search(window):
+        assert anchors._last_char(window) in anchors._COMPARED_ENDS
 
 
 @pytest.mark.parametrize(
@@ -415,8 +421,9 @@ def test_the_trigger_searchs_first_characters_cover_its_tokens() -> None:
         (headers._TAIL_AUTHOR_HEADING_RE, (), headers._HEADING_FIRST),
         (headers._LABEL_RE, ("role", "cn"), headers._ROLE_FIRST),
         (headers._DATE_LABEL_RE, (), headers._DATE_LABEL_FIRST),
+        (titles._DATE_FIELD, (), titles._DATE_FIELD_FIRST),
     ],
-    ids=["author heading", "label role", "date label"],
+    ids=["author heading", "label role", "date label", "title date field"],
 )
 def test_the_header_tails_first_characters_cover_their_patterns(
     pattern, groups, precheck

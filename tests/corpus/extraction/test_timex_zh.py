@@ -196,6 +196,20 @@ def test_chinese_non_dates_produce_no_extra_date(sentence: str) -> None:
     assert all(t.text != "2050" and t.type != "DURATION" for t in tags), tags
 
 
+MONTH_ITSELF = ["8月当月,出口增长了一成。", "12月份当月,产值回升。"]
+
+
+@pytest.mark.parametrize("sentence", MONTH_ITSELF)
+def test_the_month_itself_is_the_month_before_it(sentence: str) -> None:
+    tags = [t for t in tag_dates(sentence, anchor=ANCHOR) if t.type == "DATE"]
+    assert [t.text for t in tags] == [sentence.split("当月")[0]]
+
+
+def test_the_current_month_alone_is_the_publication_month() -> None:
+    tags = tag_dates("当月,产值回升了两成。", anchor=ANCHOR)
+    assert [(t.text, t.edtf) for t in tags] == [("当月", "2025-07")]
+
+
 def test_chinese_edtf_values_all_parse() -> None:
     text = "，".join(p.values[0] for p in CASES)
     for t in tag_dates(text, anchor=ANCHOR):

@@ -63,6 +63,59 @@ CASES = [
         "示例药业宣布,其自主研发的创新药获得国家药监局批准上市",
         id="zh-stock-code-removed",
     ),
+    pytest.param(
+        " date 2021-02-24 Example Bio and Example Pharma have signed a licence"
+        " agreement.",
+        "Example Bio and Example Pharma have signed a licence agreement",
+        id="date-field-before-the-sentence-removed",
+    ),
+    pytest.param(
+        "发布时间:2024-03-05 10:30 示例医院宣布启用新的远程会诊平台。",
+        "示例医院宣布启用新的远程会诊平台",
+        id="zh-date-field-before-the-sentence-removed",
+    ),
+    pytest.param(
+        "Dated 2024 figures show the market grew by a fifth.",
+        "Dated 2024 figures show the market grew by a fifth",
+        id="a-year-after-dated-is-no-date-field",
+    ),
+    pytest.param(
+        "昨天(4日),示例卫生委员会、示例发展委员会等5个部门公布"
+        "《关于促进和规范远程医疗服务应用发展的实施意见》,明确提出了三年目标。",
+        "示例卫生委员会等5个部门公布《关于促进和规范远程医疗服务应用发展的实施意见》…",
+        id="zh-day-lead-list-and-document-name",
+    ),
+    pytest.param(
+        "示例消费报北京讯(记者 王明)近日,示例药监局发布《2024年度药品审评报告》。",
+        "示例药监局发布《2024年度药品审评报告》",
+        id="zh-newspaper-dateline-removed",
+    ),
+    pytest.param(
+        "示例省卫生健康委员会今天召开新闻发布会,介绍了全省县级医院能力提升工程"
+        "的进展、成效和下一步工作安排以及相关配套政策。",
+        "示例省卫生健康委员会今天召开新闻发布会,介绍了全省县级医院能力提升工程的进展…",
+        id="zh-long-without-a-name-cut-at-punctuation",
+    ),
+    pytest.param(
+        "Some booths began early installation on Oct 19.",
+        "Some booths began early installation on Oct 19",
+        id="a-word-that-starts-like-a-connective-is-kept-whole",
+    ),
+    pytest.param(
+        "Also, the firm hired 200 nurses in 2024.",
+        "The firm hired 200 nurses in 2024",
+        id="connective-and-its-comma-removed",
+    ),
+    pytest.param(
+        "并购完成后,示例医药的营收增长了三成。",
+        "并购完成后,示例医药的营收增长了三成",
+        id="zh-merger-is-no-connective",
+    ),
+    pytest.param(
+        "2024年1-3月示例工业增加值增11.1% |",
+        "2024年1-3月示例工业增加值增11.1%",
+        id="table-pipe-left-out",
+    ),
 ]
 
 
