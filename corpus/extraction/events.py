@@ -152,7 +152,8 @@ def extract_events(
             # article's first dated fact.
             referred = None
             if previous is not None and (
-                ANAPHORA.match(sentence.text) or SAME_PERIOD.search(sentence.text)
+                ANAPHORA.match(sentence.text)
+                or ("period" in sentence.text and SAME_PERIOD.search(sentence.text))
             ):
                 referred = previous[1][-1]
             elif hook is not None and THIS_EVENT.match(sentence.text):

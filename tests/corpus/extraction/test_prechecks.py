@@ -4,6 +4,7 @@ that would match: each is checked against the pattern it stands in for."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from pathlib import Path
 
@@ -242,6 +243,30 @@ def test_anchor_window_tests_pass_whatever_their_patterns_find(before: str) -> N
         assert anchors._last_char(window) in anchors._COMPARED_ENDS
 
 
+# Words and marks the comparison patterns are made of, with near misses, in
+# other cases and spacings.
+COMPARISON_PARTS = [
+    "compared", "Compared", "with", "to", "than", "THAN", "in", "versus", "vs",
+    "vs.", "from", "the", "%", "per", "cent", "percent", "pct", "point", "points",
+    "over", "on", "that", "those", "of", "same", "Same", "period", "said", "rose",
+    "12", "a", "与", "较", "較", "比", "相比于", "相較於", "相较于", "比起", "高于",
+    "低於", "多于", "超过", "超過", "超出", "不及", "同期", "ſ", "x", "the2", "thanks",
+]  # fmt: skip
+SEPARATORS = [" ", "  ", "", "\t", ", ", "\n"]
+
+
+def test_the_comparison_read_backwards_is_the_comparison() -> None:
+    rng = random.Random(20261208)
+    for _ in range(50_000):
+        words = rng.randint(1, 7)
+        window = "".join(
+            rng.choice(COMPARISON_PARTS) + rng.choice(SEPARATORS) for _ in range(words)
+        )[-anchors._COMPARED_WINDOW :]
+        forward = anchors._COMPARED_BEFORE.search(window) is not None
+        backward = anchors._COMPARED_REVERSED.match(window[::-1]) is not None
+        assert forward is backward, window
+
+
 @pytest.mark.parametrize(
     "line",
     ["Smith J, et al. Lancet 2019;12(3):45", "ET AL 2020", "doi:10.1000/1",
@@ -422,8 +447,19 @@ def test_the_trigger_searchs_first_characters_cover_its_tokens() -> None:
         (headers._LABEL_RE, ("role", "cn"), headers._ROLE_FIRST),
         (headers._DATE_LABEL_RE, (), headers._DATE_LABEL_FIRST),
         (titles._DATE_FIELD, (), titles._DATE_FIELD_FIRST),
+        (
+            re.compile(anchors._LABEL_OPENS_WORDS, re.IGNORECASE),
+            (),
+            anchors._LABEL_OPENS_FIRST,
+        ),
     ],
-    ids=["author heading", "label role", "date label", "title date field"],
+    ids=[
+        "author heading",
+        "label role",
+        "date label",
+        "title date field",
+        "date field line",
+    ],  # fmt: skip
 )
 def test_the_header_tails_first_characters_cover_their_patterns(
     pattern, groups, precheck
