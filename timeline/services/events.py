@@ -129,7 +129,8 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _require(user: Any, perm: str) -> None:
+def require_permission(user: Any, perm: str) -> None:
+    """PermissionDenied unless `user` is signed in and holds `perm`."""
     if user is None or not user.is_authenticated or not user.has_perm(perm):
         raise PermissionDenied(f"You do not have the permission {perm!r}.")
 
@@ -200,7 +201,7 @@ def event_create(*, data: Mapping[str, Any], user: Any, reason: str = "") -> Eve
     `kind` may be an EventKind or its slug. Needs `timeline.add_event`; raises
     ValidationError for bad values. The event starts as a draft at version 1.
     """
-    _require(user, "timeline.add_event")
+    require_permission(user, "timeline.add_event")
     event = Event(status=Event.Status.DRAFT, version=1)
     _apply(event, data)
     event.full_clean()
@@ -230,7 +231,7 @@ def event_update(
     """
     from timeline.services.revisions import event_change
 
-    _require(user, "timeline.change_event")
+    require_permission(user, "timeline.change_event")
     if event.merged_into_id is not None:
         raise ValidationError(
             f"This event was merged into event {event.merged_into_id}; edit that one."
@@ -271,7 +272,7 @@ def event_delete(
     the reason. Raises StaleVersion when `expected_version` is stale, and
     EventInUse while merged events point at it.
     """
-    _require(user, "timeline.delete_event")
+    require_permission(user, "timeline.delete_event")
     with transaction.atomic():
         stored = Event.objects.select_for_update().get(pk=event.pk)
         if expected_version is not None and stored.version != expected_version:
@@ -308,7 +309,7 @@ def citation_add(
 
     Raises ValidationError when the quote does not occur in the document.
     """
-    _require(user, "timeline.add_citation")
+    require_permission(user, "timeline.add_citation")
     try:
         start, end = quote_locate(
             text=document.text, quote=quote, start_hint=start_hint
@@ -369,7 +370,7 @@ def event_merge(
     """
     from timeline.services.revisions import event_change
 
-    _require(user, "timeline.merge_event")
+    require_permission(user, "timeline.merge_event")
     others = [o for o in others if o.pk != survivor.pk]
     if not others:
         raise ValidationError("Choose at least one other event to merge.")
@@ -472,4 +473,5 @@ __all__ = [
     "event_create",
     "event_merge",
     "event_update",
+    "require_permission",
 ]
