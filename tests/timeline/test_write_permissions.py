@@ -20,7 +20,7 @@ from tests.factories import (
 )
 from timeline.models import Entity, Event, EventEntity
 from timeline.services import review, revisions
-from timeline.services.events import event_update
+from timeline.services.events import event_merge, event_update
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +102,49 @@ def test_a_curator_can_still_revert_an_event(client):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.date_edtf == "2023-09-04"
+
+
+def _published() -> Event:
+    event = SourcedEventFactory(status=Event.Status.IN_REVIEW)
+    return review.event_publish(event=event, user=editor())
+
+
+def test_a_curator_cannot_merge_a_published_event_away():
+    published, draft = _published(), SourcedEventFactory()
+    with pytest.raises(PermissionDenied, match="withdraw_event"):
+        event_merge(survivor=draft, others=[published], user=curator())
+    published.refresh_from_db()
+    assert (published.status, published.merged_into_id) == (
+        Event.Status.PUBLISHED,
+        None,
+    )
+    assert draft.citations.count() == 1
+
+
+def test_the_admin_merge_action_refuses_a_curator_a_published_event(client):
+    published, draft = _published(), SourcedEventFactory()
+    client.force_login(curator())
+    ids = [published.pk, draft.pk]
+    response = client.post(
+        reverse("admin:timeline_event_changelist"),
+        {
+            "action": "merge",
+            "_selected_action": ids,
+            "apply": "1",
+            "survivor": draft.pk,
+        },
+        follow=True,
+    )
+    assert "withdraw_event" in response.content.decode()
+    assert Event.objects.published().filter(pk=published.pk, merged_into=None).exists()
+
+
+def test_an_editor_merges_a_published_duplicate_into_a_published_event():
+    survivor, other = _published(), _published()
+    event_merge(survivor=survivor, others=[other], user=editor())
+    other.refresh_from_db()
+    assert other.merged_into_id == survivor.pk
+    assert survivor.citations.count() == 2
 
 
 def test_snapshot_restore_needs_the_change_permission():

@@ -20,6 +20,8 @@ from timeline.models import Citation, Event, EventKind
 from timeline.services.changes import public_changes_record
 from timeline.services.citations import QuoteNotFound, quote_locate
 
+WITHDRAW_PERMISSION = "timeline.withdraw_event"
+
 # What a curator may set through event_create/event_update. Status, review
 # fields and `version` only change through the review services.
 EDITABLE_FIELDS = frozenset(
@@ -364,9 +366,11 @@ def event_merge(
     Each merged event stays in the database, findable, with
     `merged_into = survivor`, status `rejected` and a review note saying so:
     nothing is hard-deleted and history records every step. Needs
-    `timeline.merge_event`; merging an event into itself or into one that was
-    itself merged away is refused. Into a published survivor, what unpublished
-    events bring becomes a pending revision (`report.revision`) instead.
+    `timeline.merge_event`, and `timeline.withdraw_event` to merge away a
+    published event (it leaves the public); merging an event into itself or
+    into one that was itself merged away is refused. Into a published
+    survivor, what unpublished events bring becomes a pending revision
+    (`report.revision`) instead.
     """
     from timeline.services.revisions import event_change
 
@@ -387,6 +391,15 @@ def event_merge(
         }
         if any(locked[o.pk].merged_into_id for o in others):
             raise ValidationError("One of the events was already merged.")
+        # A published event merged away leaves the public: an editor's call,
+        # as withdrawing it is.
+        public = [o for o in others if locked[o.pk].status == Event.Status.PUBLISHED]
+        if public and not user.has_perm(WITHDRAW_PERMISSION):
+            listed = ", ".join(f"event {o.pk}" for o in public)
+            raise PermissionDenied(
+                f"Merging away the published {listed} takes it off the public "
+                f"timeline: that needs the permission {WITHDRAW_PERMISSION!r}."
+            )
 
         spans = set(survivor.citations.values_list("document_id", "start", "end"))
         amounts = {(a.value, a.currency, a.text) for a in survivor.amounts.all()}
