@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from corpus.models import Document, IngestRun
 from tests.factories import (
     AmountFactory,
     EntityFactory,
@@ -21,6 +22,7 @@ from tests.factories import (
 from timeline.models import Entity, Event, EventEntity
 from timeline.services import review, revisions
 from timeline.services.events import event_merge, event_update
+from timeline.services.ingest import ArticleInput, documents_ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,33 @@ def test_a_view_only_user_cannot_save_the_event_change_form(client):
     assert response.status_code == 403
     event.refresh_from_db()
     assert (event.date_edtf, event.version) == ("2024", 2)
+
+
+ARTICLE = (
+    "Title: Hangzhou funds biotech parks\nPublisher: Example Daily\n"
+    "Date: 2024-03-15\n\nHangzhou will invest 300 million yuan in biotech "
+    "parks by 2026, the city government said on Friday.\n"
+)
+
+
+def test_adding_articles_in_the_admin_needs_every_permission_ingest_uses(client):
+    # Ingest also cites the new article on events already on the timeline.
+    user = viewer("view_document", "add_document", "add_event", "view_event")
+    client.force_login(user)
+    url = reverse("admin:corpus_document_add_articles")
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"pasted_text": ARTICLE})
+    assert response.status_code == 403
+    assert not Document.objects.exists()
+
+
+def test_the_ingest_service_checks_the_admin_user():
+    user = viewer("add_document", "add_event")
+    with pytest.raises(PermissionDenied, match="add_citation"):
+        documents_ingest(
+            articles=[ArticleInput(name="pasted.txt", data=ARTICLE)],
+            user=user,
+            via=IngestRun.Via.ADMIN,
+        )
+    assert not Document.objects.exists()
+    assert not IngestRun.objects.exists()
