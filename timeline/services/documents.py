@@ -107,8 +107,9 @@ def document_update(
     Needs `corpus.change_document`, and an editor's permission once a
     published event cites the document (its details show publicly). When the
     publication date is set or changes, the document's untouched candidates
-    are re-dated against it (`report.redated`); candidates a person changed
-    are listed in `report.kept` and left as they are.
+    are re-dated against it (`report.redated`), which needs
+    `timeline.change_event` too; candidates a person changed are listed in
+    `report.kept` and left as they are.
     """
     require_permission(user, "corpus.change_document")
     unknown = set(data) - EDITABLE_FIELDS
@@ -127,12 +128,16 @@ def document_update(
         if not report.changed_fields:
             return report
         document.full_clean()
+        redating = "published_on" in report.changed_fields and document.published_on
+        if redating and document_candidates(document).exists():
+            # Re-dating writes the candidates: an edit of events.
+            require_permission(user, "timeline.change_event")
         document._history_user = user
         document._change_reason = reason or (
             "Edited " + ", ".join(report.changed_fields)
         )
         document.save()
-        if "published_on" in report.changed_fields and document.published_on:
+        if redating:
             _redate(document, user, report)
             public_changes_record(event_ids=[r.event.pk for r in report.redated])
     return report
