@@ -7,6 +7,7 @@ view a row; saving it must still need the permission to change that row.
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 
 from corpus.models import Document, IngestRun
@@ -202,3 +203,38 @@ def test_the_ingest_service_checks_the_admin_user():
         )
     assert not Document.objects.exists()
     assert not IngestRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "view",
+    ["review", "transition", "changelist"],
+)
+def test_admin_writes_without_the_csrf_token_are_refused(view):
+    event = SourcedEventFactory(status=Event.Status.IN_REVIEW)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor())
+    url, data = {
+        "review": (
+            reverse("admin:timeline_event_review"),
+            {"publish_one": event.pk, f"version_{event.pk}": 1},
+        ),
+        "transition": (
+            reverse("admin:timeline_event_transition", args=[event.pk, "publish"]),
+            {"reason": "", "version": 1},
+        ),
+        "changelist": (
+            reverse("admin:timeline_event_changelist"),
+            {"action": "publish", "_selected_action": [event.pk]},
+        ),
+    }[view]
+    assert client.post(url, data).status_code == 403
+    event.refresh_from_db()
+    assert (event.status, event.version) == (Event.Status.IN_REVIEW, 1)
+
+
+def test_admin_autocomplete_needs_the_view_permission_of_the_rows(client):
+    SourcedEventFactory()
+    client.force_login(viewer("view_citation"))  # not view_document
+    query = "app_label=timeline&model_name=citation&field_name=document&term=Art"
+    response = client.get(reverse("admin:autocomplete") + "?" + query)
+    assert response.status_code == 403
