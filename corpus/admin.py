@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections, models
 from django.db.models import Count, QuerySet
@@ -115,6 +116,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose revert form writes only for users who may
+    change the row: django-simple-history opens it to anyone who may view
+    the row and only hides the button, so a view-only user's POST saved."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def id_url(viewname: str, *, current_app: str | None = None) -> Callable[[int], str]:
@@ -355,7 +369,7 @@ class PublicationDateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(BigTableAdmin, SimpleHistoryAdmin):
+class DocumentAdmin(BigTableAdmin, HistoryAdmin):
     list_display = [
         "title",
         "publisher",

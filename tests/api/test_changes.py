@@ -246,6 +246,17 @@ def test_a_merged_event_is_a_tombstone_naming_its_target(api):
     assert len(entries[survivor.pk]["event"]["sources"]) == 2
 
 
+def test_merging_into_an_unpublished_event_names_no_survivor(api):
+    published, draft = SourcedEventFactory(), SourcedEventFactory()
+    publish(published, editor())
+    event_merge(survivor=draft, others=[published], user=editor())
+    entries = api.get("/api/changes/").json()["results"]
+    assert [(e["id"], e["type"], e["merged_into"]) for e in entries] == [
+        (published.pk, "rejected", None)
+    ]
+    assert str(draft.pk) not in {str(e["merged_into"]) for e in entries}
+
+
 def test_a_deleted_event_keeps_its_key_in_the_tombstone(api):
     event = SourcedEventFactory(key="shanghai-plan-2023")
     publish(event, editor())

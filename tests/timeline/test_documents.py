@@ -92,6 +92,27 @@ def test_curator_edits_document_metadata_in_the_admin_with_history(client):
     assert "text" not in history_fields
 
 
+def test_redating_candidates_needs_the_permission_to_change_events(undated):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="documents-only")
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_document", "change_document"])
+    )
+    event = candidate(undated, "last month")
+    with pytest.raises(PermissionDenied, match="change_event"):
+        document_update(
+            document=undated,
+            data={"published_on": datetime.date(2024, 5, 10)},
+            user=user,
+        )
+    assert Document.objects.get(pk=undated.pk).published_on is None
+    assert Event.objects.get(pk=event.pk).date_edtf == event.date_edtf
+    # Metadata alone stays a document edit.
+    document_update(document=undated, data={"author": "Chen Jie"}, user=user)
+    assert Document.objects.get(pk=undated.pk).author == "Chen Jie"
+
+
 def test_document_text_stays_read_only_for_curators(client):
     document = DocumentFactory()
     client.force_login(curator())

@@ -6,9 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import BigTableMixin, CappedRelatedFilter
+from corpus.admin import BigTableMixin, CappedRelatedFilter, HistoryAdmin
 from timeline.admin.forms import CitationForm
 from timeline.models import Amount, Citation, Entity, EventEntity, EventKind
 from timeline.services import revisions
@@ -50,7 +49,7 @@ class EventKindAdmin(PublicCatalogMixin, admin.ModelAdmin):
 
 
 @admin.register(Entity)
-class EntityAdmin(PublicCatalogMixin, BigTableMixin, SimpleHistoryAdmin):
+class EntityAdmin(PublicCatalogMixin, BigTableMixin, HistoryAdmin):
     list_display = ["name", "kind", "alias_list", "wikidata_id", "event_count"]
     list_filter = ["kind"]
     # aliases is a JSON list: icontains matches inside it on both databases.
@@ -104,7 +103,7 @@ class EntityAdmin(PublicCatalogMixin, BigTableMixin, SimpleHistoryAdmin):
         return obj.event_total
 
 
-class EventContentAdmin(BigTableMixin, SimpleHistoryAdmin):
+class EventContentAdmin(BigTableMixin, HistoryAdmin):
     """Rows that are part of an event's public content (sources, amounts).
 
     Saving and deleting go through services.revisions.event_change: on a

@@ -27,7 +27,11 @@ from timeline.selectors import (
     highlight_spans,
 )
 from timeline.services import documents as document_services
-from timeline.services.ingest import IngestError, documents_ingest
+from timeline.services.ingest import (
+    INGEST_PERMISSIONS,
+    IngestError,
+    documents_ingest,
+)
 
 CITATIONS_SHOWN = 200
 # The document list counts each row's citations up to this many.
@@ -177,8 +181,8 @@ class CitedDocumentAdmin(PublicCatalogMixin, DocumentAdmin):
         ]
 
     def has_add_articles_permission(self, request) -> bool:
-        return self.has_add_permission(request) and request.user.has_perm(
-            "timeline.add_event"
+        return self.has_add_permission(request) and all(
+            request.user.has_perm(perm) for perm in INGEST_PERMISSIONS
         )
 
     def changelist_view(self, request, extra_context=None):

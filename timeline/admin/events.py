@@ -14,9 +14,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import smart_split, unescape_string_literal
-from simple_history.admin import SimpleHistoryAdmin
 
-from corpus.admin import BigTableMixin, ReadOnlyAdmin, RowAutocompleteMixin, id_url
+from corpus.admin import (
+    BigTableMixin,
+    HistoryAdmin,
+    ReadOnlyAdmin,
+    RowAutocompleteMixin,
+    id_url,
+)
 from timeline import selectors
 from timeline.admin.filters import MergedFilter, PublisherFilter, YearFilter
 from timeline.admin.forms import (
@@ -126,7 +131,7 @@ class EventEntityInline(RowAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(BigTableMixin, SimpleHistoryAdmin):
+class EventAdmin(BigTableMixin, HistoryAdmin):
     form = EventForm
     list_display = [
         "date_column",

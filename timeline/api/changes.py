@@ -66,7 +66,8 @@ CHANGE_PAGE = {
                     "merged_into": {
                         "type": "integer",
                         "nullable": True,
-                        "description": "For `merged`: the event it became part of.",
+                        "description": "For `merged`: the public event it became "
+                        "part of.",
                     },
                     "event": {
                         "allOf": [{"$ref": "#/components/schemas/Event"}],
@@ -89,7 +90,8 @@ CHANGE_PAGE = {
         description=(
             "One entry per event that became public (`published`), changed "
             "while public (`updated`) or stopped being public: `withdrawn`, "
-            "`rejected`, `merged` (into `merged_into`) or `deleted`. Each "
+            "`rejected`, `merged` (into `merged_into`, a public event: one "
+            "merged into an unpublished event is `rejected`) or `deleted`. Each "
             "event appears once, at its latest change, with its current JSON "
             "(or, for the last four, a tombstone: `event` is null). Replaying "
             "the feed from the start into a map from `id` (put `event` for "

@@ -49,10 +49,12 @@ def _latest(ids: list[int]) -> dict[int, PublicChange]:
     }
 
 
-def _tombstone_type(event: dict[str, Any] | None) -> str:
+def _tombstone_type(event: dict[str, Any] | None, public: set[int]) -> str:
+    """How an event left the public; merged only into a public survivor:
+    naming an unpublished one would tell the public its id."""
     if event is None:
         return PublicChange.Type.DELETED
-    if event["merged_into_id"] is not None:
+    if event["merged_into_id"] in public:
         return PublicChange.Type.MERGED
     if event["status"] == Event.Status.REJECTED:
         return PublicChange.Type.REJECTED
@@ -97,6 +99,14 @@ def public_changes_record(*, event_ids: Iterable[int]) -> list[PublicChange]:
         for row in event_rows_by_ids(public, public=True)
     }
     latest = _latest(ids)
+    survivors = {row["merged_into_id"] for row in events.values()} - {None}
+    public_survivors = set(
+        Event.objects.filter(
+            pk__in=survivors, status=Event.Status.PUBLISHED, merged_into__isnull=True
+        ).values_list("pk", flat=True)
+        if survivors
+        else ()
+    )
     now = timezone.now()
     entries = []
     for pk in ids:
@@ -118,13 +128,16 @@ def public_changes_record(*, event_ids: Iterable[int]) -> list[PublicChange]:
             )
         elif was_public:
             event = events.get(pk)
+            kind = _tombstone_type(event, public_survivors)
             entries.append(
                 PublicChange(
                     event_id=pk,
                     key=event["key"] if event else last.key,
-                    type=_tombstone_type(event),
+                    type=kind,
                     changed_at=now,
-                    merged_into_id=event["merged_into_id"] if event else None,
+                    merged_into_id=event["merged_into_id"]
+                    if kind == PublicChange.Type.MERGED
+                    else None,
                 )
             )
     if entries:

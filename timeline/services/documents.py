@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +22,11 @@ from corpus.models import Document
 from timeline.models import Amount, Citation, Event, EventEntity
 from timeline.selectors.documents import document_candidates, published_relying_on
 from timeline.services.changes import public_changes_record
-from timeline.services.events import change_reason, delete_with_history
+from timeline.services.events import (
+    change_reason,
+    delete_with_history,
+    require_permission,
+)
 from timeline.services.ingest import CHANGE_REASON as INGEST_REASON
 from timeline.services.ingest import NEEDS_DATE
 from timeline.services.loading import event_fingerprint
@@ -79,11 +83,6 @@ class RetractReport:
     still_citing: list[Event] = field(default_factory=list)
 
 
-def _require(user: Any, perm: str) -> None:
-    if user is None or not user.is_authenticated or not user.has_perm(perm):
-        raise PermissionDenied(f"You do not have the permission {perm!r}.")
-
-
 def is_untouched(event: Event) -> bool:
     """Whether the event is still exactly what the extractor proposed."""
     if event.extracted_fingerprint:
@@ -108,10 +107,11 @@ def document_update(
     Needs `corpus.change_document`, and an editor's permission once a
     published event cites the document (its details show publicly). When the
     publication date is set or changes, the document's untouched candidates
-    are re-dated against it (`report.redated`); candidates a person changed
-    are listed in `report.kept` and left as they are.
+    are re-dated against it (`report.redated`), which needs
+    `timeline.change_event` too; candidates a person changed are listed in
+    `report.kept` and left as they are.
     """
-    _require(user, "corpus.change_document")
+    require_permission(user, "corpus.change_document")
     unknown = set(data) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(
@@ -128,12 +128,16 @@ def document_update(
         if not report.changed_fields:
             return report
         document.full_clean()
+        redating = "published_on" in report.changed_fields and document.published_on
+        if redating and document_candidates(document).exists():
+            # Re-dating writes the candidates: an edit of events.
+            require_permission(user, "timeline.change_event")
         document._history_user = user
         document._change_reason = reason or (
             "Edited " + ", ".join(report.changed_fields)
         )
         document.save()
-        if "published_on" in report.changed_fields and document.published_on:
+        if redating:
             _redate(document, user, report)
             public_changes_record(event_ids=[r.event.pk for r in report.redated])
     return report
@@ -211,7 +215,7 @@ def document_retract(*, document: Document, user: Any, reason: str) -> RetractRe
     DocumentInUse, naming the events, while a published event's only accepted
     source is this document.
     """
-    _require(user, "timeline.publish_event")
+    require_permission(user, "timeline.publish_event")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Say why the document is retracted.")

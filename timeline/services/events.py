@@ -20,6 +20,8 @@ from timeline.models import Citation, Event, EventKind
 from timeline.services.changes import public_changes_record
 from timeline.services.citations import QuoteNotFound, quote_locate
 
+WITHDRAW_PERMISSION = "timeline.withdraw_event"
+
 # What a curator may set through event_create/event_update. Status, review
 # fields and `version` only change through the review services.
 EDITABLE_FIELDS = frozenset(
@@ -129,7 +131,8 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _require(user: Any, perm: str) -> None:
+def require_permission(user: Any, perm: str) -> None:
+    """PermissionDenied unless `user` is signed in and holds `perm`."""
     if user is None or not user.is_authenticated or not user.has_perm(perm):
         raise PermissionDenied(f"You do not have the permission {perm!r}.")
 
@@ -200,7 +203,7 @@ def event_create(*, data: Mapping[str, Any], user: Any, reason: str = "") -> Eve
     `kind` may be an EventKind or its slug. Needs `timeline.add_event`; raises
     ValidationError for bad values. The event starts as a draft at version 1.
     """
-    _require(user, "timeline.add_event")
+    require_permission(user, "timeline.add_event")
     event = Event(status=Event.Status.DRAFT, version=1)
     _apply(event, data)
     event.full_clean()
@@ -230,7 +233,7 @@ def event_update(
     """
     from timeline.services.revisions import event_change
 
-    _require(user, "timeline.change_event")
+    require_permission(user, "timeline.change_event")
     if event.merged_into_id is not None:
         raise ValidationError(
             f"This event was merged into event {event.merged_into_id}; edit that one."
@@ -271,7 +274,7 @@ def event_delete(
     the reason. Raises StaleVersion when `expected_version` is stale, and
     EventInUse while merged events point at it.
     """
-    _require(user, "timeline.delete_event")
+    require_permission(user, "timeline.delete_event")
     with transaction.atomic():
         stored = Event.objects.select_for_update().get(pk=event.pk)
         if expected_version is not None and stored.version != expected_version:
@@ -308,7 +311,7 @@ def citation_add(
 
     Raises ValidationError when the quote does not occur in the document.
     """
-    _require(user, "timeline.add_citation")
+    require_permission(user, "timeline.add_citation")
     try:
         start, end = quote_locate(
             text=document.text, quote=quote, start_hint=start_hint
@@ -363,13 +366,15 @@ def event_merge(
     Each merged event stays in the database, findable, with
     `merged_into = survivor`, status `rejected` and a review note saying so:
     nothing is hard-deleted and history records every step. Needs
-    `timeline.merge_event`; merging an event into itself or into one that was
-    itself merged away is refused. Into a published survivor, what unpublished
-    events bring becomes a pending revision (`report.revision`) instead.
+    `timeline.merge_event`, and `timeline.withdraw_event` to merge away a
+    published event (it leaves the public); merging an event into itself or
+    into one that was itself merged away is refused. Into a published
+    survivor, what unpublished events bring becomes a pending revision
+    (`report.revision`) instead.
     """
     from timeline.services.revisions import event_change
 
-    _require(user, "timeline.merge_event")
+    require_permission(user, "timeline.merge_event")
     others = [o for o in others if o.pk != survivor.pk]
     if not others:
         raise ValidationError("Choose at least one other event to merge.")
@@ -386,6 +391,15 @@ def event_merge(
         }
         if any(locked[o.pk].merged_into_id for o in others):
             raise ValidationError("One of the events was already merged.")
+        # A published event merged away leaves the public: an editor's call,
+        # as withdrawing it is.
+        public = [o for o in others if locked[o.pk].status == Event.Status.PUBLISHED]
+        if public and not user.has_perm(WITHDRAW_PERMISSION):
+            listed = ", ".join(f"event {o.pk}" for o in public)
+            raise PermissionDenied(
+                f"Merging away the published {listed} takes it off the public "
+                f"timeline: that needs the permission {WITHDRAW_PERMISSION!r}."
+            )
 
         spans = set(survivor.citations.values_list("document_id", "start", "end"))
         amounts = {(a.value, a.currency, a.text) for a in survivor.amounts.all()}
@@ -472,4 +486,5 @@ __all__ = [
     "event_create",
     "event_merge",
     "event_update",
+    "require_permission",
 ]

@@ -45,6 +45,7 @@ from corpus.reading import FALLBACK_ENCODINGS, ArticleReadError, decode_article
 from corpus.webpages import is_html_name, read_web_page
 from timeline.models import Amount, Citation, Event, EventEntity, EventKind
 from timeline.services.entities import EntityCache
+from timeline.services.events import require_permission
 from timeline.services.history import rows_create_with_history
 from timeline.services.loading import fingerprint_of
 from timeline.services.matching import Facts, Matcher
@@ -52,6 +53,13 @@ from timeline.services.matching import Facts, Matcher
 logger = logging.getLogger(__name__)
 
 CHANGE_REASON = "ingest"
+# What adding articles writes: documents, draft events, and citations on
+# events already on the timeline (flagged for review).
+INGEST_PERMISSIONS = (
+    "corpus.add_document",
+    "timeline.add_event",
+    "timeline.add_citation",
+)
 NEEDS_DATE = "Needs a publication date"
 # How much less an editor should trust a date read against the ingest day.
 UNDATED_CONFIDENCE_PENALTY = 0.25
@@ -206,7 +214,12 @@ def documents_ingest(
     as an `IngestRun`, with each file's outcome.
 
     `published_on` and `url` apply to the files (`url` only with one file).
+    Outside the `ingest` command (an operator's), `user` needs every one of
+    INGEST_PERMISSIONS: PermissionDenied otherwise, before anything is read.
     """
+    if via != IngestRun.Via.COMMAND:
+        for perm in INGEST_PERMISSIONS:
+            require_permission(user, perm)
     if url and len(paths) != 1:
         raise IngestError("A URL names one article: give exactly one file with it.")
     sources = [(str(p), p) for p in paths] + [(a.name, a) for a in articles]

@@ -33,6 +33,7 @@ from timeline.services.events import (
     EDITABLE_FIELDS,
     change_reason,
     delete_with_history,
+    require_permission,
 )
 
 PUBLISH_PERMISSION = "timeline.publish_event"
@@ -380,7 +381,10 @@ def _apply_snapshot(
 
 
 def snapshot_restore(*, event: Event, snapshot: dict, user: Any, reason: str) -> None:
-    """Make the event's content equal `snapshot` (revert), through the gate."""
+    """Make the event's content equal `snapshot` (revert), through the gate.
+
+    Needs `timeline.change_event`, as any edit does."""
+    require_permission(user, "timeline.change_event")
 
     def restore() -> None:
         stored = Event.objects.select_for_update().get(pk=event.pk)
