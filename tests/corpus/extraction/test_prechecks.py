@@ -436,3 +436,7 @@ def test_the_header_tails_first_characters_cover_their_patterns(
     pattern, groups, precheck
 ) -> None:
     assert _starts(pattern, groups=groups) <= precheck
+
+
+def test_the_news_states_first_characters_cover_its_pattern() -> None:
+    assert _starts(events.THIS_EVENT) == events.THIS_EVENT_FIRST
