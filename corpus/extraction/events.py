@@ -156,7 +156,11 @@ def extract_events(
                 or ("period" in sentence.text and SAME_PERIOD.search(sentence.text))
             ):
                 referred = previous[1][-1]
-            elif hook is not None and THIS_EVENT.match(sentence.text):
+            elif (
+                hook is not None
+                and sentence.text[:1] in THIS_EVENT_FIRST
+                and THIS_EVENT.match(sentence.text)
+            ):
                 referred = hook
             if referred is not None and _eventful(sentence):
                 inherited = [_inherit(referred, sentence)]
@@ -313,6 +317,9 @@ THIS_EVENT = re.compile(
     r"|after\s+(?:this|the\s+latest)\s+(?:round|adjustment|update)\b",
     re.IGNORECASE,
 )
+# The characters a THIS_EVENT match starts with ("a" has no case double but
+# "A"): most undated sentences open with none and are spared the match.
+THIS_EVENT_FIRST = frozenset("本此这Aa")
 
 
 class _AmountFinder:

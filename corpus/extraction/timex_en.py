@@ -5,7 +5,7 @@ one."""
 from __future__ import annotations
 
 import re
-from itertools import accumulate, chain
+from itertools import accumulate
 
 from corpus.extraction.prechecks import has_case_traps
 from corpus.extraction.timex_common import Cand, Ctx
@@ -141,29 +141,33 @@ def _found_triggers(lowered: str, text: str) -> tuple[list[tuple[int, str]], set
     """The trigger tokens of `lowered` that may start a rule, with their
     offsets, and which needed words (see _NEEDS) it holds as tokens.
 
-    One search finds them without tokenising the text: most of its ~1,600
-    tokens per article start nothing. It finds every letter token it looks
-    for (each follows a non-letter or starts the text) but only the number
-    tokens that follow no letter; one glued to a letter is inside a code and
-    starts nothing, except after "T" (ISO datetimes), searched apart."""
-    table, needed = _TABLE, _NEEDED_WORDS
-    hits: list[tuple[int, str]] = []
+    Found without tokenising the text in the regex engine: most of its
+    ~1,600 tokens per article start nothing. Its letter runs become words
+    between spaces in one byte string (`str.encode`, `bytes.translate`: one
+    byte per character, so offsets stay), one split tells which looked-for
+    words occur, and `bytes.find` places each. Number tokens are those that
+    follow no letter; one glued to a letter is inside a code and starts
+    nothing, except after "T" (ISO datetimes), searched apart."""
+    table = _TABLE
+    hits = [(m.start(), m[0]) for m in _NUMBER_TOKEN.finditer(lowered)]
     vocabulary: set[str] = set()
-    first = _TRIGGER_AT.match(lowered)
-    found = _TRIGGER.finditer(lowered)
-    for m in chain((first,), found) if first else found:
-        word = m[1]
-        if word[0] <= "9" or word in table:
-            hits.append((m.start(1), word))
-        if word in needed:
+    words = b" " + lowered.encode("ascii", "replace").translate(_LETTERS_ONLY) + b" "
+    for found in _LOOKED_FOR_BYTES.keys() & words.split():
+        word, needle, is_needed = _LOOKED_FOR_BYTES[found]
+        if is_needed:
             vocabulary.add(word)
+        if word in table:
+            # In `words` the needle's leading space stands at the word's offset.
+            at = words.find(needle)
+            while at >= 0:
+                hits.append((at, word))
+                at = words.find(needle, at + len(needle) - 1)
     if "T" in text:
-        extra = [
+        hits.extend(
             (m.end(), _NUMBER.match(lowered, m.end())[0])
             for m in _T_NUMBER.finditer(text)
-        ]
-        if extra:
-            hits = sorted(hits + extra)
+        )
+    hits.sort()
     return hits, vocabulary
 
 
@@ -311,39 +315,20 @@ for _word in _EXTRA_TRIGGERS:
     _TABLE.setdefault(_word, _EMPTY)
 
 
-def _alternation(words: list[str]) -> str:
-    """A pattern matching exactly `words`, branching letter by letter: the
-    engine skips a branch whose first letter differs without entering it."""
-    tree: dict[str, dict] = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        if "" in node:
-            return "(?:" + "|".join(branches) + ")?"
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return emit(tree)
-
-
-# A trigger or needed word as a whole letter token, a number token starting
-# with an ASCII digit (not the tail of one, nor of 'digits), or 'digits.
+# A trigger or needed word as a whole letter token, by its bytes: the word, the
+# word between spaces as `_found_triggers` finds it, and whether it is needed.
 _LOOKED_FOR = sorted(w for w in {*_TABLE, *_NEEDED_WORDS} if re.fullmatch("[a-z]+", w))
-_TOKEN_START = rf"((?:{_alternation(_LOOKED_FOR)})(?![A-Za-z])|(?<![\d'])[0-9]\d*|'\d+)"
-# The characters such a token starts with.
-_TOKEN_FIRST = "".join(sorted({w[0] for w in _LOOKED_FOR})) + "0-9'"
-# Searched from the character before the token: a non-letter is a cheap first
-# test the engine scans for; the token itself is only looked ahead at, so the
-# search goes on right after that character. A class of the tokens' first
-# characters rejects most non-letters (spaces before "in" or "is", commas,
-# digits inside numbers) before the engine enters the alternation.
-_TRIGGER = re.compile(rf"[^A-Za-z](?=[{_TOKEN_FIRST}])(?={_TOKEN_START})")
-_TRIGGER_AT = re.compile(_TOKEN_START)
+_LOOKED_FOR_BYTES = {
+    w.encode(): (w, f" {w} ".encode(), w in _NEEDED_WORDS) for w in _LOOKED_FOR
+}
+# Every byte but a lowercase ASCII letter becomes a space: a text encoded with
+# "?" for each non-ASCII character becomes its letter runs between spaces.
+_LETTERS_ONLY = bytes(c if 0x61 <= c <= 0x7A else 0x20 for c in range(256))
+# A number token: digits after neither a letter, a digit nor "'", or 'digits
+# after no letter. It opens with a plain class the engine scans for, and looks
+# behind only there (a look-behind first would be tried at every offset).
+_NUMBER_TOKEN = re.compile(
+    r"[0-9'](?:(?<=[0-9])(?<![A-Za-z\d'][0-9])\d*|(?<=')(?<![A-Za-z]')\d+)"
+)
 _T_NUMBER = re.compile(r"T(?=[0-9]|'\d)")
 _NUMBER = re.compile(r"'\d+|\d+")

@@ -349,6 +349,10 @@ UNCLEAN_TEXTS = [
         "March 3",
         "'19 was",
         "2019",
+        "march",
+        "na\u00efve May 5 \u201919 '19'20 1'2 \u0661\u0662 3rd\ud800april",
+        "\u4e8e2024\u5e74 2024q1 5g",
+        "T2019 and T'19 5 Tuesday's march's?may!",
     ],
 )
 def test_trigger_search_finds_what_tokenising_does(text: str) -> None:
@@ -433,11 +437,21 @@ def _starts(pattern: re.Pattern, *, groups: tuple[str, ...] = ()) -> set[str]:
     return {chr(x) for x in range(0x10000) if klass.fullmatch(chr(x))}
 
 
-def test_the_trigger_searchs_first_characters_cover_its_tokens() -> None:
-    # The class the search looks ahead at before the alternation of tokens.
-    first = re.compile(f"[{timex_en._TOKEN_FIRST}]")
-    starts = _starts(re.compile(timex_en._TOKEN_START))
-    assert starts == {chr(x) for x in range(0x10000) if first.fullmatch(chr(x))}
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Tuesday, March 3, 2019 the fund (\u00e9tude) raised \u20ac5m.",
+        "na\u00efve May\u20195 \u201919 \u4e8e2024\u5e74 \ud800march\U0001f600april",
+        "",
+    ],
+)
+def test_trigger_search_bytes_keep_each_letter_run_at_its_offset(text: str) -> None:
+    # One byte per character, every other byte a space: the runs and their
+    # offsets are the lowercased text's own.
+    lowered = text.lower()
+    words = lowered.encode("ascii", "replace").translate(timex_en._LETTERS_ONLY)
+    runs = [(m.start(), m[0]) for m in re.finditer(b"[a-z]+", words)]
+    assert runs == [(m.start(), m[0].encode()) for m in re.finditer("[a-z]+", lowered)]
 
 
 @pytest.mark.parametrize(
@@ -465,3 +479,7 @@ def test_the_header_tails_first_characters_cover_their_patterns(
     pattern, groups, precheck
 ) -> None:
     assert _starts(pattern, groups=groups) <= precheck
+
+
+def test_the_news_states_first_characters_cover_its_pattern() -> None:
+    assert _starts(events.THIS_EVENT) == events.THIS_EVENT_FIRST
