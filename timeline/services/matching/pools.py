@@ -205,14 +205,22 @@ class Matcher:
         self.facts(pool)
         dates, facts = self._dates, self._facts
         stated, needs = [], []
+        # What an event that states nothing scores (most), without the calls.
+        plain = None if (need := wording_needed(0.0)) > 1 else (0.0, need)
         # Sorted by (dates, id) pairs, not by a key function (a call each).
         for _, pk in sorted([(dates[pk], pk) for pk in set(pool)]):
             if (event := facts[pk]) is None:
                 continue
-            score = stated_score(candidate, event)
-            if score is not None and (needed := wording_needed(score)) <= 1:
-                stated.append((pk, event, score))
-                needs.append((event, needed))
+            if event.states_nothing:
+                if plain is None:
+                    continue
+                score, needed = plain
+            else:
+                score = stated_score(candidate, event)
+                if score is None or (needed := wording_needed(score)) > 1:
+                    continue
+            stated.append((pk, event, score))
+            needs.append((event, needed))
         # The wordings of all of them together (the dearest part).
         found = wordings(candidate, needs)
         best, best_score = None, MATCH_THRESHOLD
@@ -305,8 +313,11 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
     for pk, title in titles.items():  # the others are not matchable
         raw = [title]
         if cited := quotes.get(pk):
-            cited.sort()
-            raw += [quote for _, quote in cited]
+            if len(cited) == 1:  # most
+                raw.append(cited[0][1])
+            else:
+                cited.sort()
+                raw += [quote for _, quote in cited]
         stated = mentions = ()  # most events state neither
         if pk in amounts:
             stated = [(value(n).normalize(), code) for n, code in amounts[pk]]
