@@ -40,6 +40,8 @@ MATCHABLE_STATUSES = (
 )
 # One range scan each (Django's `values` builds its list on every access).
 PRECISIONS = tuple(Event.Precision.values)
+# The precisions as named parameters of the pools' statement.
+PRECISION_PARAMS = {f"p{arm}": precision for arm, precision in enumerate(PRECISIONS)}
 # Pools read by one statement: seven arms each, well under the 500 terms of
 # a compound SELECT that SQLite allows.
 POOLS_PER_STATEMENT = 50
@@ -114,33 +116,32 @@ class Matcher:
         open_upper = adapt(OPEN_UPPER)
         for start in range(0, len(distinct), POOLS_PER_STATEMENT):
             chunk = distinct[start : start + POOLS_PER_STATEMENT]
-            params = []
-            for kind_id, lower, upper in chunk:
-                upper_, lower_ = adapt(upper), adapt(lower)
-                for precision in PRECISIONS:
-                    floor = self._floor(precision, lower)
-                    params += [
-                        kind_id,
-                        precision,
-                        adapt(floor),
-                        upper_,
-                        lower_,
-                        open_upper,
-                    ]
+            # Named: each pool's kind and dates once for its seven arms.
+            params = {"open": open_upper, **PRECISION_PARAMS}
+            for number, (kind_id, lower, upper) in enumerate(chunk):
+                params[f"k{number}"] = kind_id
+                params[f"u{number}"] = adapt(upper)
+                params[f"l{number}"] = adapt(lower)
+                for arm, precision in enumerate(PRECISIONS):
+                    params[f"f{number}_{arm}"] = adapt(self._floor(precision, lower))
             sql = self._sql.get(len(chunk))
             if sql is None:
                 sql = self._sql[len(chunk)] = _pools_sql(db, len(chunk))
             with db.cursor() as cursor:
                 cursor.execute(sql, params)
                 rows = cursor.fetchall()
-            arms: dict[tuple, list] = defaultdict(list)
+            # By position, not by (pool, precision) keys: ~1,000 rows an article.
+            pools = [found[key] for key in chunk]
+            width = len(PRECISIONS)
+            arms = [[] for _ in range(len(chunk) * width)]  # each arm's starts
+            dates = self._dates
             for number, arm, pk, lower, upper in rows:
-                found[chunk[number]].append(pk)
-                self._dates[pk] = (lower, upper)
-                arms[chunk[number], PRECISIONS[arm]].append(lower)
-            for key in chunk:
-                for precision in PRECISIONS:
-                    starts = arms.get((key, precision), ())
+                pools[number].append(pk)
+                dates[pk] = (lower, upper)
+                arms[number * width + arm].append(lower)
+            for number, key in enumerate(chunk):
+                for arm, precision in enumerate(PRECISIONS):
+                    starts = arms[number * width + arm]
                     self._arms[key, precision] = (
                         len(starts),
                         min(starts, default=None),
@@ -235,8 +236,12 @@ class Matcher:
 
 def _pools_sql(db, size: int) -> str:
     """`Matcher.pools`'s statement for `size` pools: a UNION ALL of one range
-    scan per pool and precision, each with six parameters (kind, precision,
-    earliest start, upper, lower, the open upper bound)."""
+    scan per pool and precision, each with six named parameters (kind
+    `k<pool>`, precision `p<arm>`, earliest start `f<pool>_<arm>`, upper
+    `u<pool>`, lower `l<pool>`, the open upper bound `open`), shared where
+    they are the same: a quarter of the parameters, and SQLite's backend
+    converts the placeholders by a string format rather than by a regular
+    expression over the whole statement (~0.2 ms for four pools' 10 KB)."""
     q = db.ops.quote_name
     table = q(Event._meta.db_table)
     lower_, upper_ = q("date_lower"), q("date_upper")
@@ -253,9 +258,10 @@ def _pools_sql(db, size: int) -> str:
                 f"{q('id')}, {dates % lower_}, {dates % upper_} "
                 f"FROM (SELECT {q('id')}, {lower_}, {upper_} "
                 f"FROM {table} "
-                f"WHERE {q('kind_id')} = %s AND {q('date_precision')} = %s "
-                f"AND {lower_} >= %s AND {lower_} <= %s "
-                f"AND {upper_} >= %s AND {upper_} < %s "
+                f"WHERE {q('kind_id')} = %(k{number})s "
+                f"AND {q('date_precision')} = %(p{arm})s "
+                f"AND {lower_} >= %(f{number}_{arm})s AND {lower_} <= %(u{number})s "
+                f"AND {upper_} >= %(l{number})s AND {upper_} < %(open)s "
                 f"ORDER BY {lower_} DESC LIMIT {ARM_SIZE}) "
                 f"AS {q(f'arm_{number}_{precision}')}"
             )
@@ -268,12 +274,13 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
     spent more time on the ids than the database on the rows)."""
     db = connections[using]
     q = db.ops.quote_name
-    ids = ", ".join(["%s"] * len(pks))
+    # Named, each id once for the four parts (as in `_pools_sql`).
+    ids = ", ".join([f"%(i{n})s" for n in range(len(pks))])
 
     def table(model) -> str:
         return q(model._meta.db_table)
 
-    statuses = ", ".join(["%s"] * len(MATCHABLE_STATUSES))
+    statuses = ", ".join([f"%(s{n})s" for n in range(len(MATCHABLE_STATUSES))])
     text_null, value_null = "CAST(NULL AS TEXT)", "CAST(NULL AS NUMERIC)"
     sql = " UNION ALL ".join(
         [
@@ -289,7 +296,8 @@ def _events_facts(pks: list[int], *, using: str) -> dict[int, Facts | None]:
             f"ON e.{q('id')} = r.{q('entity_id')} WHERE r.{q('event_id')} IN ({ids})",
         ]
     )
-    params = [*pks, *MATCHABLE_STATUSES, *pks, *pks, *pks]
+    params = {f"i{n}": pk for n, pk in enumerate(pks)}
+    params.update({f"s{n}": status for n, status in enumerate(MATCHABLE_STATUSES)})
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
