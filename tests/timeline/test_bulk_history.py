@@ -101,3 +101,20 @@ def test_bulk_rows_with_keys_of_their_own_keep_them():
 
     assert Entity.objects.get(pk=4321).name == "BeiGene"
     assert entity.history.get().id == 4321
+
+
+def test_bulk_rows_refuse_an_unsaved_related_row_and_write_nothing():
+    kind = EventKindFactory()
+    unsaved = Event(key="x-2", title="Not written", kind=kind, date_edtf="2024-05")
+    citation = Citation(
+        event=unsaved, document=DocumentFactory(), quote="A drug", start=0, end=6
+    )
+
+    with (
+        pytest.raises(ValueError, match="unsaved related object 'event'"),
+        transaction.atomic(),
+    ):
+        rows_create_with_history([citation], Citation, reason=None)
+
+    assert not Citation.objects.exists()
+    assert not Citation.history.exists()

@@ -2,6 +2,8 @@
 a different fact of the same kind and day becomes its own event."""
 
 import datetime
+import random
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,6 +111,26 @@ def test_chinese_is_compared_by_characters_not_as_one_word():
 
 def test_full_width_digits_and_case_are_folded():
     assert matching.normalise("ＡＩ Lab ２０２４") == "ai lab 2024"
+
+
+def test_ascii_texts_are_normalised_as_the_expression_would():
+    """The ASCII path (a translation) gives what NFKC, casefold and the
+    `NOT_WORD` substitution give, for every ASCII character in every place."""
+
+    def by_expression(text: str) -> str:
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        return matching.scores.NOT_WORD.sub(" ", folded).strip()
+
+    ascii_chars = [chr(i) for i in range(128)]
+    texts = [f"{a}{b}" for a in ascii_chars for b in ascii_chars]
+    texts += [f"{a} Ab_9 {b}x{a}" for a in ascii_chars for b in ascii_chars]
+    rnd = random.Random(11)
+    texts += [
+        "".join(rnd.choices(ascii_chars, k=rnd.randint(0, 30))) for _ in range(5000)
+    ]
+    assert all(text.isascii() for text in texts)
+    assert [matching.normalise(t) for t in texts] == [by_expression(t) for t in texts]
+    assert matching.normalise("  PD-1\tinhibitor__A.I. ") == "pd 1 inhibitor a i"
 
 
 # --- ingest, end to end -----------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -60,10 +60,11 @@ def _rows_create(objs: list, model: type[models.Model]) -> list:
         for obj in objs:
             obj.derive_date_fields()
     fields, insert, row_sql, prepare = _insert_plan(model)
+    related_ready, values = _row_reader(model)
     rows = []
     for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        rows.append(prepare([field.pre_save(obj, True) for field in fields]))
+        related_ready(obj)
+        rows.append(prepare(values(obj)))
     returning, _ = connection.ops.return_insert_columns([model._meta.pk])
     size = max(connection.ops.bulk_batch_size(fields, objs), 1)
     alias = connection.alias  # not through the proxy for each row
@@ -90,10 +91,22 @@ def _history_rows_insert(
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     tracked = [field.attname for field in history.tracked_fields]
+    read = (
+        attrgetter(*tracked)
+        if len(tracked) > 1
+        else lambda obj: (getattr(obj, tracked[0]),)
+    )
+    # The user of the request if any: simple_history's default `get_user`
+    # reads no instance, so it is asked once per batch, not once per row.
+    default_user = unset = object()
     rows = []
     for obj in objs:
-        user = getattr(obj, "_history_user", history.get_default_history_user(obj))
-        row = {name: getattr(obj, name) for name in tracked}
+        user = getattr(obj, "_history_user", unset)
+        if user is unset:
+            if default_user is unset:
+                default_user = history.get_default_history_user(obj)
+            user = default_user
+        row = dict(zip(tracked, read(obj), strict=True))
         row.update(
             history_date=getattr(obj, "_history_date", timezone.now()),
             history_user_id=None if user is None else user.pk,
@@ -131,6 +144,85 @@ def _insert_plan(
     if (plan := plans.get(model)) is None:
         plan = plans[model] = _new_insert_plan(model)
     return plan
+
+
+# Each model's `_row_reader`: its fields do not change while the process runs.
+_readers: dict[type, tuple[Callable[[Any], None], Callable[[Any], list[Any]]]] = {}
+
+
+def _row_reader(
+    model: type[models.Model],
+) -> tuple[Callable[[Any], None], Callable[[Any], list[Any]]]:
+    """What `bulk_create` does to each new row of `model`, per field, with
+    what each field needs worked out once per model: a function readying the
+    row's relations (`Model._prepare_related_fields_for_save`, over the
+    relation fields only) and one returning its values for the insert plan's
+    fields, each through `pre_save` only where a field's `pre_save` does more
+    than read the attribute (auto_now, auto_now_add, or a field of its own)."""
+    if (reader := _readers.get(model)) is None:
+        reader = _readers[model] = _new_row_reader(model)
+    return reader
+
+
+def _new_row_reader(
+    model: type[models.Model],
+) -> tuple[Callable[[Any], None], Callable[[Any], list[Any]]]:
+    fields = _insert_plan(model)[0]
+    relations = [f for f in model._meta.concrete_fields if f.is_relation]
+    if any(f.is_relation for f in model._meta.private_fields):  # generic keys
+
+        def related_ready(obj: Any) -> None:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+
+    else:
+
+        def related_ready(obj: Any) -> None:
+            for field in relations:  # as Django's, for its relation fields
+                if not field.is_cached(obj):
+                    continue
+                related = getattr(obj, field.name, None)
+                if not related:
+                    continue
+                if not related._is_pk_set():
+                    if not field.remote_field.multiple:
+                        field.remote_field.delete_cached_value(related)
+                    raise ValueError(
+                        "bulk_create() prohibited to prevent data loss due to "
+                        f"unsaved related object '{field.name}'."
+                    )
+                if getattr(obj, field.attname) in field.empty_values:
+                    setattr(obj, field.name, related)
+                if getattr(related, field.target_field.attname) != getattr(
+                    obj, field.attname
+                ):
+                    field.delete_cached_value(obj)
+
+    special = [(i, f) for i, f in enumerate(fields) if not _plain_pre_save(f)]
+    names = [f.attname for f in fields]
+    read = (
+        attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+    )
+
+    def values(obj: Any) -> list[Any]:
+        found = list(read(obj))
+        for i, field in special:
+            found[i] = field.pre_save(obj, True)
+        return found
+
+    return related_ready, values
+
+
+def _plain_pre_save(field: models.Field) -> bool:
+    """Whether the field's `pre_save` on a new row only reads the attribute."""
+    pre_save = type(field).pre_save
+    if pre_save is models.Field.pre_save:
+        return True
+    dated = (
+        models.DateField.pre_save,
+        models.DateTimeField.pre_save,
+        models.TimeField.pre_save,
+    )
+    return pre_save in dated and not (field.auto_now or field.auto_now_add)
 
 
 def _new_insert_plan(

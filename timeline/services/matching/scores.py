@@ -27,6 +27,13 @@ ACTOR_KINDS = frozenset(
 NOTHING: frozenset = frozenset()
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 NOT_WORD = re.compile(r"[\W_]+")
+# `NOT_WORD.sub(" ", …).strip()` of an ASCII text, lower-cased too, as a
+# translation: each letter or digit to its lower case, anything else to a
+# space (the ASCII characters `[\W_]` matches), the spaces then folded by
+# `split`. Some three times faster than the regular expression.
+ASCII_WORDS = str.maketrans(
+    {i: chr(i).lower() if chr(i).isalnum() else " " for i in range(128)}
+)
 # A capitalised word, or a word mixing letters and digits ("PD-1"), with any
 # possessive 's left off.
 NAME = re.compile(
@@ -64,6 +71,7 @@ class Facts:
     ) -> None:
         self.raw = texts
         self._texts: tuple[tuple[str, bool], ...] | None = None
+        self._by_script: tuple[list[str], list[str]] | None = None
         self.amounts = frozenset(amounts)
         self.mentions = list(mentions)
         self.actors: frozenset[str] = NOTHING
@@ -71,6 +79,9 @@ class Facts:
         if self.mentions:  # most events of a pool have none: no sets to make
             entities = _entities(self.mentions)
             self.actors, self.others = entities["actors"], entities["others"]
+        # No amount, actor or other name: `stated_score` against anything is
+        # 0 (each of its terms needs both sides), as for most pool events.
+        self.states_nothing = not (self.amounts or self.actors or self.others)
 
     @property
     def texts(self) -> tuple[tuple[str, bool], ...]:
@@ -87,6 +98,20 @@ class Facts:
                     zh = not normalised.isascii() and is_chinese(normalised)
                     texts.append((normalised, zh))
             found = self._texts = tuple(texts)
+        return found
+
+    @property
+    def by_script(self) -> tuple[list[str], list[str]]:
+        """The `texts` as `wordings` compares them: the alphabetic ones, and
+        the Chinese ones without spaces; kept once made."""
+        if (found := self._by_script) is None:
+            words, chinese = [], []
+            for text, zh in self.texts:
+                if zh:
+                    chinese.append(text.replace(" ", ""))
+                else:
+                    words.append(text)
+            found = self._by_script = (words, chinese)
         return found
 
     def with_text(self, text: str) -> Facts:
@@ -133,10 +158,9 @@ class Facts:
 
 def normalise(text: str) -> str:
     """Case, width and punctuation folded: ２０２４ = 2024, "A.I." ~ "a i"."""
-    if text.isascii():  # as NFKC and casefold would leave it, sooner
-        folded = text.lower()
-    else:
-        folded = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():  # as NFKC, casefold and NOT_WORD would leave it, sooner
+        return " ".join(text.translate(ASCII_WORDS).split())
+    folded = unicodedata.normalize("NFKC", text).casefold()
     return NOT_WORD.sub(" ", folded).strip()
 
 
@@ -248,13 +272,13 @@ def wordings(candidate: Facts, events: list[tuple[Facts, float]]) -> list[float]
     for number, (facts, needed) in enumerate(events):
         if (group := by_needed.get(needed)) is None:
             group = by_needed[needed] = ([], [], [], [])
-        for text, zh in facts.texts:
-            if zh:
-                group[2].append(number)
-                group[3].append(text.replace(" ", ""))
-            else:
-                group[0].append(number)
-                group[1].append(text)
+        words, chinese = facts.by_script
+        if words:
+            group[0].extend([number] * len(words))
+            group[1].extend(words)
+        if chinese:
+            group[2].extend([number] * len(chinese))
+            group[3].extend(chinese)
     for needed, (word_numbers, words, zh_numbers, zh_texts) in by_needed.items():
         squeezed = None  # the alphabetic texts without spaces, if wanted
         for a, a_zh in candidate.texts:
