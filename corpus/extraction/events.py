@@ -559,11 +559,16 @@ def _kind_in_context(
     offset = timex.start - sentence.start
     target = _TARGET_BEFORE.search(sentence.text, max(0, offset - 16), offset)
     # The target alone makes the clause "planned"; a plan needs someone
-    # intending it as well ("aims to", 将, 力争), not "should reach".
+    # intending it as well ("aims to", 将, 力争), not "should reach", unless
+    # the clause has no kind at all: a plan's text states its targets bare
+    # ("到2030年, …基本实现全覆盖", "By 2027, establish …").
     if (
         modality == "planned"
         and target is not None
-        and classify_modality(clause.replace(timex.text, " ", 1)) is not None
+        and (
+            (kind == "other" and not cues)
+            or classify_modality(clause.replace(timex.text, " ", 1)) is not None
+        )
     ):
         return "plan"
     # A founding (kind "other" with its cue) stays one.

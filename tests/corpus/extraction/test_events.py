@@ -107,6 +107,21 @@ CASES = [
         "2028",
     ),
     (
+        "chinese-target-without-an-intent-word-is-a-plan",
+        "到2030年,示例省基层诊疗智能辅助应用基本实现全覆盖。",
+        "plan",
+        "planned",
+        "2030",
+    ),
+    (
+        "target-in-a-plan-text-is-a-plan",
+        "By 2030, basic coverage of remote consultation in every county of the"
+        " province will be achieved.",
+        "plan",
+        "planned",
+        "2030",
+    ),
+    (
         "figure-aimed-at-by-a-year-is-a-plan",
         "The province aims to lift the share of GDP from its health sector to"
         " 8 percent by 2027.",
