@@ -549,6 +549,8 @@ def _kind_in_context(
     clause: str,
     timex: Timex,
     sentence: Sentence,
+    *,
+    ahead: bool,
 ) -> str | None:
     """A second look at a vague kind: a planned clause dated by a target
     ("到2027年, … 将更加完善", "aims to double … by 2015") is a dated target of a
@@ -561,12 +563,13 @@ def _kind_in_context(
     # The target alone makes the clause "planned"; a plan needs someone
     # intending it as well ("aims to", 将, 力争), not "should reach", unless
     # the clause has no kind at all: a plan's text states its targets bare
-    # ("到2030年, …基本实现全覆盖", "By 2027, establish …").
+    # ("到2030年, …基本实现全覆盖", "By 2027, establish …") and the date is
+    # still ahead (`ahead`: "By the end of 2022, …" in 2025 is a fact).
     if (
         modality == "planned"
         and target is not None
         and (
-            (kind == "other" and not cues)
+            (kind == "other" and not cues and ahead)
             or classify_modality(clause.replace(timex.text, " ", 1)) is not None
         )
     ):
@@ -612,8 +615,15 @@ def _candidates_for(
             clause_kind, clause_cues = kind, cues
         if clause_kind == "other":
             clause_kind, clause_cues = kind, cues
+        final_modality = _modality(modality, date, published_on)
         refined = _kind_in_context(
-            clause_kind, clause_cues, modality, clause, timex, sentence
+            clause_kind,
+            clause_cues,
+            modality,
+            clause,
+            timex,
+            sentence,
+            ahead=final_modality == "planned",
         )
         if refined is not None:
             clause_kind = refined
@@ -629,7 +639,7 @@ def _candidates_for(
             EventCandidate(
                 title=_title(sentence, clause, c_start),
                 kind=clause_kind,
-                modality=_modality(modality, date, published_on),
+                modality=final_modality,
                 date=date,
                 quote=sentence.text,
                 start=sentence.start,

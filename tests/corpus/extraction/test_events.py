@@ -122,6 +122,14 @@ CASES = [
         "2030",
     ),
     (
+        "a-target-date-already-past-is-no-plan",
+        "By the end of 2022, after a rival's new model, the race among hospital"
+        " software makers had begun.",
+        "other",
+        "actual",
+        "2022-12",
+    ),
+    (
         "figure-aimed-at-by-a-year-is-a-plan",
         "The province aims to lift the share of GDP from its health sector to"
         " 8 percent by 2027.",
