@@ -21,7 +21,6 @@ __all__ = [
     "context_year",
     "dateline_end",
     "is_comparison_base",
-    "is_dateline",
     "is_furniture",
     "is_in_name",
     "is_not_prose",
@@ -227,10 +226,6 @@ def dateline_end(timex: Timex, text: str) -> int | None:
         return None
     credit = _WIRE_AFTER.match(text, end)
     return None if credit is None else credit.end()
-
-
-def is_dateline(timex: Timex, text: str) -> bool:
-    return dateline_end(timex, text) is not None
 
 
 # "BioWorld Today", "USA Today": a capitalised relative word after a name.

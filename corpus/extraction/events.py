@@ -21,7 +21,6 @@ from corpus.extraction.anchors import (
     context_year,
     dateline_end,
     is_comparison_base,
-    is_dateline,
     is_furniture,
     is_in_name,
     is_not_prose,
@@ -175,9 +174,12 @@ def extract_events(
         dates = _most_specific(dates)
         # A dateline dates the lead only when the lead says no date of its
         # own and is more than the dateline.
-        if any(is_dateline(d, text) for d in dates):
-            own = [d for d in dates if not is_dateline(d, text)]
-            if own or not _eventful(_after_dateline(sentence, dates, text)):
+        credits = [dateline_end(d, text) for d in dates]
+        if any(credits):
+            own = [d for d, credit in zip(dates, credits, strict=True) if not credit]
+            after = min(sentence.end, max(c for c in credits if c))
+            rest = Sentence(after, sentence.end, text[after : sentence.end])
+            if own or not _eventful(rest):
                 dates = own
                 if not dates:
                     previous = None
@@ -444,12 +446,6 @@ def _event_dates(
             continue
         out.append(timex)
     return out, guessed
-
-
-def _after_dateline(sentence: Sentence, dates: list[Timex], text: str) -> Sentence:
-    """What the sentence says after its dateline and the wire's credit."""
-    start = min(sentence.end, max(dateline_end(d, text) or 0 for d in dates))
-    return Sentence(start, sentence.end, text[start : sentence.end])
 
 
 def _usable(timex: Timex) -> bool:
