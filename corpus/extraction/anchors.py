@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from corpus.extraction.headers import DATE_LABEL_FIRST, DATE_LABELS
 from corpus.extraction.prechecks import has_case_traps
 from corpus.extraction.timex import Timex
 
@@ -46,18 +47,12 @@ _FIELD_ON_LINE = re.compile(
 FURNITURE_LINE = 160
 # A short line that opens with a date label is the page's date field, every
 # date on it: " date 2024-03-05 Example Daily - Tuesday, March 5, 2024".
-_LABEL_OPENS_WORDS = (
-    r"(?:date[d]?|release\s+date|published(?:\s+on)?|updated(?:\s+on)?"
-    r"|posted(?:\s+on)?|last\s+updated|发布时间|发布日期|發布日期|發布時間|更新时间"
-    r"|时间|時間|日期)"
-)
 _LABEL_OPENS_LINE = re.compile(
-    r"[\s|｜•·]*" + _LABEL_OPENS_WORDS + r"\s*(?:[:：]|(?=\d))", re.IGNORECASE
+    rf"[\s|｜•·]*{DATE_LABELS}\s*(?:[:：]|(?=\d))", re.IGNORECASE
 )
-# The label's first characters with their case doubles (after white space
-# and bullets): a line that opens otherwise is no date field.
+# After white space, a line that opens with neither a bullet nor a label's
+# first character (DATE_LABEL_FIRST) is no date field.
 _LABEL_OPENS_BULLETS = frozenset("|｜•·")
-_LABEL_OPENS_FIRST = frozenset("dDrRpPuUlL发發更时時日")
 
 # The last character a label, a clock time or an identifier can end in once
 # trailing white space (and a colon or separator) is stripped: a window that
@@ -201,7 +196,7 @@ def is_furniture(timex: Timex, text: str) -> bool:
     if line_end - line_start > FURNITURE_LINE:
         return False
     opening = text[line_start:line_end].lstrip()[:1]
-    if opening in _LABEL_OPENS_FIRST or opening in _LABEL_OPENS_BULLETS:
+    if opening in DATE_LABEL_FIRST or opening in _LABEL_OPENS_BULLETS:
         label = _LABEL_OPENS_LINE.match(text, line_start, line_end)
         if label is not None and label.end() <= timex.start:
             return True

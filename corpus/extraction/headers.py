@@ -83,11 +83,15 @@ _TIME_RE = re.compile(
     r"(?:\s*(?:GMT|UTC|BJT|CST|EST|EDT|PST|PDT|CET|CEST)(?:[+-]\d{1,2}(?::?\d{2})?)?)?"
     r"|\d{1,2}时\d{1,2}分"
 )
-_DATE_LABEL_RE = re.compile(
-    r"^(?:date[d]?|published(?:\s+(?:on|at))?|updated(?:\s+(?:on|at))?|posted(?:\s+(?:on|at))?"
-    r"|last\s+updated|release\s+date|发布时间|发布日期|更新时间|时间|日期)\s*[:：]?\s*",
-    re.I,
+# The labels a page opens its own date with ("Published on", "发布时间"),
+# shared with anchors (a date-field line) and titles (a field before the first
+# sentence), and the characters they start with, case doubles included.
+DATE_LABELS = (
+    r"(?:date[d]?|(?:published|updated|posted)(?:\s+(?:on|at))?|last\s+updated"
+    r"|release\s+date|发布时间|发布日期|發布日期|發布時間|更新时间|时间|時間|日期)"
 )
+DATE_LABEL_FIRST = frozenset("dDpPuUlLrR发發更时時日")
+_DATE_LABEL_RE = re.compile(rf"^{DATE_LABELS}\s*[:：]?\s*", re.IGNORECASE)
 # Meta lines are cut into fields on the separators sites put between them.
 _FIELD_SEP_RE = re.compile(r"\s*[|｜•·]\s*|\s{2,}|\u3000+|\s+[-–—]\s+")
 _LABEL_SPLIT_RE = re.compile(
@@ -469,7 +473,6 @@ def _language(sample: str) -> str:
 _HEADING_FIRST = frozenset("aAwW作记")
 # Only the role and Chinese branches of _LABEL_RE count in the tail.
 _ROLE_FIRST = frozenset("aArRsSſpPeE来作记责编出文")
-_DATE_LABEL_FIRST = frozenset("dDpPuUlLrR发更时日")
 
 
 def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
@@ -496,7 +499,7 @@ def _parse_tail(lines: list[str]) -> tuple[str, str, datetime.date | None]:
         if (
             date is None
             and len(line) <= 80
-            and first in _DATE_LABEL_FIRST
+            and first in DATE_LABEL_FIRST
             and _DATE_LABEL_RE.match(line)
         ):
             found = _find_date(line)

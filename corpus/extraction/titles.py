@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.extraction.headers import DATE_LABEL_FIRST, DATE_LABELS
+
 __all__ = ["MAX_TITLE", "MAX_ZH_TITLE", "headline"]
 
 MAX_TITLE = 90
@@ -34,13 +36,11 @@ _ZH_DATELINE = re.compile(
 # A page's date field glued before the first sentence: " date 2021-02-24 …",
 # "Published: 2024-03-05 10:30 …", "发布时间:2024-03-05 …".
 _DATE_FIELD = re.compile(
-    r"^(?:date[d]?|published(?:\s+on)?|posted(?:\s+on)?|updated(?:\s+on)?"
-    r"|release\s+date|发布时间|发布日期|發布日期|發布時間|日期|时间|時間)\s*[:：]?\s*"
+    rf"^{DATE_LABELS}\s*[:：]?\s*"
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?"
     r"(?:[\sT]+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s+",
     re.IGNORECASE,
 )
-_DATE_FIELD_FIRST = frozenset("dDpPuUrR发發日时時")
 # Openings that say where the fact comes from or how it connects, not what
 # happened.
 _LEADS = re.compile(
@@ -101,7 +101,7 @@ def headline(text: str) -> str:
     if "  " in text or not text.isprintable():
         text = _SPACES.sub(" ", text)
     title = text.strip()
-    if title[:1] in _DATE_FIELD_FIRST:
+    if title[:1] in DATE_LABEL_FIRST:
         title = _DATE_FIELD.sub("", title, count=1)
     if "--" in title or "—" in title or "–" in title:
         title = _DATELINE.sub("", title, count=1)

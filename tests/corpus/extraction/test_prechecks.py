@@ -459,12 +459,12 @@ def test_trigger_search_bytes_keep_each_letter_run_at_its_offset(text: str) -> N
     [
         (headers._TAIL_AUTHOR_HEADING_RE, (), headers._HEADING_FIRST),
         (headers._LABEL_RE, ("role", "cn"), headers._ROLE_FIRST),
-        (headers._DATE_LABEL_RE, (), headers._DATE_LABEL_FIRST),
-        (titles._DATE_FIELD, (), titles._DATE_FIELD_FIRST),
+        (headers._DATE_LABEL_RE, (), headers.DATE_LABEL_FIRST),
+        (titles._DATE_FIELD, (), headers.DATE_LABEL_FIRST),
         (
-            re.compile(anchors._LABEL_OPENS_WORDS, re.IGNORECASE),
+            re.compile(headers.DATE_LABELS, re.IGNORECASE),
             (),
-            anchors._LABEL_OPENS_FIRST,
+            headers.DATE_LABEL_FIRST,
         ),
     ],
     ids=[
